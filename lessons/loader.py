@@ -1,0 +1,553 @@
+"""Load and validate course files.
+
+A course folder holds one TOML file per topic (``NN-slug.toml``). The built-in
+course ships in ``lessons/course``; extra folders (``--lessons DIR``, the user's
+config folder) are loaded after it. Every problem becomes a
+:class:`~lessons.errors.LessonError` naming file, line and problem; a file with a
+problem is left out and the other files still load. Content never ends in a
+traceback.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Iterable, Sequence
+
+from lessons import markup
+from lessons.errors import LessonError
+from lessons.model import (
+    ENTRY_KINDS,
+    QUESTION_ORIGINS,
+    QUESTION_TYPES,
+    Course,
+    Edit,
+    Entry,
+    Question,
+    Skipped,
+    Topic,
+    Update,
+)
+
+BUILTIN_DIR = Path(__file__).resolve().parent / "course"
+
+SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+_HEADER = re.compile(r"^\s*\[\[\s*([A-Za-z0-9_.\s-]+?)\s*\]\]")
+_TOML_POS = re.compile(r"\(at line (\d+), column (\d+)\)")
+_HTML = re.compile(r"</?(?:ul|li|code|input|br|p|div|span)\b[^>]*>", re.IGNORECASE)
+
+
+@dataclass
+class LoadResult:
+    course: Course
+    problems: list[LessonError] = field(default_factory=list)
+    files: list[Path] = field(default_factory=list)
+
+
+def course_files(folder: Path) -> list[Path]:
+    """The topic files of a course folder, in name order."""
+    return sorted(p for p in folder.glob("*.toml") if p.is_file())
+
+
+def load_course(extra_dirs: Iterable[str | Path] = (), *, builtin: bool = True) -> LoadResult:
+    """Load the built-in course (unless ``builtin`` is false) plus extra folders."""
+    folders: list[Path] = [BUILTIN_DIR] if builtin else []
+    problems: list[LessonError] = []
+    for extra in extra_dirs:
+        path = Path(extra).expanduser()
+        if not path.is_dir():
+            problems.append(LessonError(path, 0, "not a folder of course files"))
+            continue
+        folders.append(path)
+    files = [f for folder in folders for f in course_files(folder)]
+    topics: list[Topic] = []
+    for file in files:
+        try:
+            topic = parse_topic_file(file)
+        except LessonError as error:
+            problems.append(error)
+            continue
+        clash = next((t for t in topics if t.id == topic.id or t.number == topic.number), None)
+        if clash is not None:
+            what = f"id '{topic.id}'" if clash.id == topic.id else f"number {topic.number}"
+            problems.append(
+                LessonError(file, 1, f"duplicate topic {what} (already loaded from {clash.source_file})")
+            )
+            continue
+        topics.append(topic)
+    topics.sort(key=lambda t: t.number)
+    topics, ref_problems = _resolve_references(topics)
+    problems.extend(ref_problems)
+    return LoadResult(Course(tuple(topics)), problems, files)
+
+
+# --------------------------------------------------------------------------- parsing
+
+
+class _Locator:
+    """Finds the line of a table or key in a TOML text (tomllib keeps no positions)."""
+
+    def __init__(self, text: str) -> None:
+        self.lines = text.splitlines()
+        self.tables: dict[tuple, int] = {}
+        counters: dict[tuple, int] = {}
+        latest: dict[str, tuple] = {}
+        for number, raw in enumerate(self.lines, 1):
+            match = _HEADER.match(raw)
+            if not match:
+                continue
+            parts = [p.strip() for p in match.group(1).split(".")]
+            parent: tuple = ()
+            for depth in range(len(parts) - 1):
+                parent = latest.get(".".join(parts[: depth + 1]), parent + (parts[depth], 0))
+            key = (parent, parts[-1])
+            index = counters.get(key, 0)
+            counters[key] = index + 1
+            location = parent + (parts[-1], index)
+            dotted = ".".join(parts)
+            latest[dotted] = location
+            for deeper in [k for k in latest if k.startswith(dotted + ".")]:
+                del latest[deeper]
+            self.tables[location] = number
+
+    def table(self, path: tuple) -> int:
+        """Line of the table at ``path`` (or of its nearest located ancestor)."""
+        while path:
+            if path in self.tables:
+                return self.tables[path]
+            path = path[:-1]
+        return 1
+
+    def key(self, path: tuple, key: str) -> int:
+        """Line where ``key`` is assigned inside the table at ``path``."""
+        start = self.table(path) if path else 1
+        pattern = re.compile(rf"^\s*{re.escape(key)}\s*=")
+        for number in range(start, len(self.lines) + 1):
+            line = self.lines[number - 1]
+            if number > start and path and _HEADER.match(line):
+                break
+            if not path and number > start and line.lstrip().startswith("["):
+                break
+            if pattern.match(line):
+                return number
+        return start
+
+
+class _FileParser:
+    def __init__(self, path: Path, text: str) -> None:
+        self.path = path
+        self.loc = _Locator(text)
+        self.seen_entries: dict[str, int] = {}
+        self.seen_questions: dict[str, int] = {}
+
+    def fail(self, line: int, problem: str) -> LessonError:
+        return LessonError(self.path, line, problem)
+
+    # -- generic field checks -------------------------------------------------
+
+    def check_keys(self, table: dict, path: tuple, allowed: dict[str, bool], what: str) -> None:
+        for key in table:
+            if key not in allowed:
+                close = _closest(key, allowed)
+                hint = f" (did you mean '{close}'?)" if close else ""
+                raise self.fail(self.loc.key(path, key), f"unknown key '{key}' in {what}{hint}")
+        for key, required in allowed.items():
+            if required and key not in table:
+                raise self.fail(self.loc.table(path), f"missing field '{key}' in {what}")
+
+    def text(self, table: dict, path: tuple, key: str, what: str, *, optional: bool = False) -> str | None:
+        value = table.get(key)
+        if value is None and optional:
+            return None
+        if not isinstance(value, str) or not value.strip():
+            raise self.fail(self.loc.key(path, key), f"'{key}' of {what} must be non-empty text")
+        self.check_markup(value, path, key, what)
+        return value.strip()
+
+    def texts(self, table: dict, path: tuple, key: str, what: str) -> tuple[str, ...]:
+        value = table.get(key, [])
+        if not isinstance(value, list) or not all(isinstance(v, str) and v.strip() for v in value):
+            raise self.fail(self.loc.key(path, key), f"'{key}' of {what} must be a list of non-empty texts")
+        for v in value:
+            self.check_markup(v, path, key, what)
+        return tuple(v.strip() for v in value)
+
+    def check_markup(self, value: str, path: tuple, key: str, what: str) -> None:
+        broken = markup.unbalanced(value)
+        if broken:
+            raise self.fail(self.loc.key(path, key), f"{broken} in '{key}' of {what}")
+        if _HTML.search(value):
+            raise self.fail(self.loc.key(path, key), f"stray HTML in '{key}' of {what}")
+
+    def line_numbers(self, table: dict, path: tuple, what: str, *, required: bool = True) -> tuple[int, ...]:
+        value = table.get("lines")
+        if value is None and not required:
+            return ()
+        where = self.loc.key(path, "lines")
+        if not isinstance(value, list) or not value:
+            raise self.fail(where, f"'lines' of {what} must be a non-empty list of line numbers")
+        numbers: list[int] = []
+        for item in value:
+            if isinstance(item, int) and not isinstance(item, bool) and item > 0:
+                numbers.append(item)
+            elif isinstance(item, str) and re.fullmatch(r"\d+-\d+", item.strip()):
+                low, high = (int(x) for x in item.split("-"))
+                if not 0 < low <= high:
+                    raise self.fail(where, f"bad line range '{item}' in {what}")
+                numbers.extend(range(low, high + 1))
+            else:
+                raise self.fail(where, f"bad line number {item!r} in {what} (use 12 or \"12-15\")")
+        return tuple(sorted(set(numbers)))
+
+    # -- tables ---------------------------------------------------------------
+
+    def topic(self, data: dict) -> Topic:
+        self.check_keys(
+            data,
+            (),
+            {
+                "id": True,
+                "number": True,
+                "title": True,
+                "lines": True,
+                "entries": True,
+                "questions": False,
+                "skipped": False,
+                "edits": False,
+            },
+            "the topic",
+        )
+        topic_id = data["id"]
+        if not isinstance(topic_id, str) or not SLUG.match(topic_id):
+            raise self.fail(self.loc.key((), "id"), "topic 'id' must be a slug like 'dynamodb'")
+        number = data["number"]
+        if not isinstance(number, int) or isinstance(number, bool) or not 1 <= number <= 999:
+            raise self.fail(self.loc.key((), "number"), "topic 'number' must be a whole number from 1 to 999")
+        title = self.text(data, (), "title", "the topic")
+        lines = self.line_numbers(data, (), "the topic")
+        raw_entries = data["entries"]
+        if not isinstance(raw_entries, list) or not raw_entries:
+            raise self.fail(self.loc.key((), "entries"), "a topic needs at least one [[entries]] table")
+        entries = tuple(
+            self.entry(raw, ("entries", i), topic_id, None) for i, raw in enumerate(raw_entries)
+        )
+        questions = tuple(
+            self.question(raw, ("questions", i), topic_id)
+            for i, raw in enumerate(self.table_list(data, "questions"))
+        )
+        skipped = tuple(self.skipped(raw, ("skipped", i)) for i, raw in enumerate(self.table_list(data, "skipped")))
+        edits = tuple(self.edit(raw, ("edits", i)) for i, raw in enumerate(self.table_list(data, "edits")))
+        return Topic(
+            id=topic_id,
+            number=number,
+            title=title or topic_id,
+            lines=lines,
+            entries=entries,
+            questions=questions,
+            skipped=skipped,
+            edits=edits,
+            source_file=str(self.path),
+        )
+
+    def table_list(self, table: dict, key: str, path: tuple = ()) -> list[dict]:
+        value = table.get(key, [])
+        if not isinstance(value, list) or not all(isinstance(v, dict) for v in value):
+            raise self.fail(self.loc.key(path, key), f"'{key}' must be a list of tables ([[{key}]])")
+        return value
+
+    def entry(self, raw: Any, path: tuple, topic_id: str, parent_id: str | None) -> Entry:
+        line = self.loc.table(path)
+        if not isinstance(raw, dict):
+            raise self.fail(line, "an entry must be a table")
+        what = f"entry '{raw.get('id', '?')}'"
+        self.check_keys(
+            raw,
+            path,
+            {
+                "id": True,
+                "term": True,
+                "full_form": False,
+                "definition": False,
+                "notes": False,
+                "children": False,
+                "related": False,
+                "updates": False,
+                "added": False,
+                "kind": False,
+                "aliases": False,
+                "lines": True,
+            },
+            what,
+        )
+        slug = raw["id"]
+        if not isinstance(slug, str) or not SLUG.match(slug):
+            raise self.fail(self.loc.key(path, "id"), f"entry id {slug!r} must be a slug like 'rcu'")
+        if slug in self.seen_entries:
+            raise self.fail(
+                self.loc.key(path, "id"),
+                f"duplicate entry id '{slug}' (first used at line {self.seen_entries[slug]})",
+            )
+        self.seen_entries[slug] = self.loc.key(path, "id")
+        term = self.text(raw, path, "term", what)
+        full_form = self.text(raw, path, "full_form", what, optional=True)
+        definition = self.text(raw, path, "definition", what, optional=True)
+        notes = self.texts(raw, path, "notes", what)
+        kind = raw.get("kind", "concept")
+        if kind not in ENTRY_KINDS:
+            raise self.fail(self.loc.key(path, "kind"), f"unknown kind {kind!r} in {what} (one of {', '.join(ENTRY_KINDS)})")
+        added = raw.get("added", False)
+        if not isinstance(added, bool):
+            raise self.fail(self.loc.key(path, "added"), f"'added' of {what} must be true or false")
+        related = self.texts(raw, path, "related", what)
+        aliases = self.texts(raw, path, "aliases", what)
+        full_id = f"{topic_id}/{slug}"
+        children = tuple(
+            self.entry(child, path + ("children", i), topic_id, full_id)
+            for i, child in enumerate(self.table_list(raw, "children", path))
+        )
+        updates = tuple(
+            self.update(u, path + ("updates", i), what)
+            for i, u in enumerate(self.table_list(raw, "updates", path))
+        )
+        if not (definition or notes or children or full_form):
+            raise self.fail(line, f"{what} needs a full form, definition, notes or children")
+        return Entry(
+            id=full_id,
+            slug=slug,
+            topic_id=topic_id,
+            term=term or slug,
+            full_form=full_form,
+            definition=definition,
+            notes=notes,
+            children=children,
+            related=tuple(r if "/" in r else f"{topic_id}/{r}" for r in related),
+            updates=updates,
+            added=added,
+            kind=kind,
+            aliases=aliases,
+            lines=self.line_numbers(raw, path, what),
+            parent_id=parent_id,
+            source_file=str(self.path),
+            source_line=line,
+        )
+
+    def update(self, raw: dict, path: tuple, owner: str) -> Update:
+        what = f"an update of {owner}"
+        self.check_keys(raw, path, {"note": True, "current": True, "since": True, "source": True}, what)
+        return Update(
+            note=self.text(raw, path, "note", what) or "",
+            current=self.text(raw, path, "current", what) or "",
+            since=self.text(raw, path, "since", what) or "",
+            source=self.text(raw, path, "source", what) or "",
+        )
+
+    def question(self, raw: dict, path: tuple, topic_id: str) -> Question:
+        what = f"question '{raw.get('id', '?')}'"
+        self.check_keys(
+            raw,
+            path,
+            {
+                "id": True,
+                "origin": True,
+                "type": True,
+                "prompt": True,
+                "choices": False,
+                "answer": True,
+                "accept": False,
+                "tolerance": False,
+                "explain": True,
+                "entry": True,
+                "lines": True,
+                "uses_update": False,
+            },
+            what,
+        )
+        slug = raw["id"]
+        if not isinstance(slug, str) or not SLUG.match(slug):
+            raise self.fail(self.loc.key(path, "id"), f"question id {slug!r} must be a slug")
+        if slug in self.seen_questions:
+            raise self.fail(
+                self.loc.key(path, "id"),
+                f"duplicate question id '{slug}' (first used at line {self.seen_questions[slug]})",
+            )
+        self.seen_questions[slug] = self.loc.key(path, "id")
+        origin, qtype = raw["origin"], raw["type"]
+        if origin not in QUESTION_ORIGINS:
+            raise self.fail(self.loc.key(path, "origin"), f"'origin' of {what} must be one of {', '.join(QUESTION_ORIGINS)}")
+        if qtype not in QUESTION_TYPES:
+            raise self.fail(self.loc.key(path, "type"), f"'type' of {what} must be one of {', '.join(QUESTION_TYPES)}")
+        prompt = self.text(raw, path, "prompt", what) or ""
+        explain = self.text(raw, path, "explain", what) or ""
+        entry = raw["entry"]
+        if not isinstance(entry, str) or not entry:
+            raise self.fail(self.loc.key(path, "entry"), f"'entry' of {what} must be an entry id")
+        choices = self.texts(raw, path, "choices", what)
+        accept = self.texts(raw, path, "accept", what)
+        answer = raw["answer"]
+        tolerance = raw.get("tolerance", 0)
+        uses_update = raw.get("uses_update", False)
+        if not isinstance(uses_update, bool):
+            raise self.fail(self.loc.key(path, "uses_update"), f"'uses_update' of {what} must be true or false")
+        answer_line = self.loc.key(path, "answer")
+        folded = [c.casefold() for c in choices]
+        if len(set(folded)) != len(folded):
+            raise self.fail(self.loc.key(path, "choices"), f"duplicate choices in {what}")
+        if qtype in ("single", "multi"):
+            if not 2 <= len(choices) <= 6:
+                raise self.fail(self.loc.key(path, "choices"), f"{what} needs 2 to 6 choices")
+            wanted = [answer] if qtype == "single" else answer
+            if qtype == "single" and not isinstance(answer, str):
+                raise self.fail(answer_line, f"'answer' of single-choice {what} must be one of its choices")
+            if qtype == "multi" and (not isinstance(answer, list) or len(answer) < 2):
+                raise self.fail(answer_line, f"'answer' of multiple-choice {what} must list 2 or more choices")
+            missing = [a for a in wanted if a not in choices]
+            if missing:
+                raise self.fail(answer_line, f"answer {missing[0]!r} of {what} is not among its choices")
+            if qtype == "multi" and len(wanted) >= len(choices):
+                raise self.fail(answer_line, f"{what} needs at least one wrong choice")
+            answer = answer if qtype == "single" else tuple(answer)
+        else:
+            if choices:
+                raise self.fail(self.loc.key(path, "choices"), f"{qtype} {what} takes no choices")
+            if qtype == "truefalse" and not isinstance(answer, bool):
+                raise self.fail(answer_line, f"'answer' of true/false {what} must be true or false")
+            if qtype == "typed" and (not isinstance(answer, str) or not answer.strip()):
+                raise self.fail(answer_line, f"'answer' of typed {what} must be text")
+            if qtype == "numeric":
+                if isinstance(answer, bool) or not isinstance(answer, (int, float)) or not math.isfinite(answer):
+                    raise self.fail(answer_line, f"'answer' of numeric {what} must be a number")
+                answer = float(answer)
+        if isinstance(tolerance, bool) or not isinstance(tolerance, (int, float)) or tolerance < 0:
+            raise self.fail(self.loc.key(path, "tolerance"), f"'tolerance' of {what} must be a number >= 0")
+        return Question(
+            id=f"{topic_id}/q/{slug}",
+            slug=slug,
+            topic_id=topic_id,
+            origin=origin,
+            type=qtype,
+            prompt=prompt,
+            choices=choices,
+            answer=answer,
+            accept=accept,
+            tolerance=float(tolerance),
+            explain=explain,
+            entry_id=entry if "/" in entry else f"{topic_id}/{entry}",
+            lines=self.line_numbers(raw, path, what),
+            uses_update=uses_update,
+            source_file=str(self.path),
+            source_line=self.loc.table(path),
+        )
+
+    def skipped(self, raw: dict, path: tuple) -> Skipped:
+        what = "a [[skipped]] line"
+        self.check_keys(raw, path, {"line": True, "text": True, "reason": True}, what)
+        line = raw["line"]
+        if not isinstance(line, int) or isinstance(line, bool) or line < 1:
+            raise self.fail(self.loc.key(path, "line"), f"'line' of {what} must be a line number")
+        text = raw["text"]
+        if not isinstance(text, str):
+            raise self.fail(self.loc.key(path, "text"), f"'text' of {what} must be text")
+        return Skipped(line=line, text=text, reason=self.text(raw, path, "reason", what) or "")
+
+    def edit(self, raw: dict, path: tuple) -> Edit:
+        what = "an [[edits]] note"
+        self.check_keys(raw, path, {"lines": True, "original": True, "decision": True}, what)
+        return Edit(
+            lines=self.line_numbers(raw, path, what),
+            original=self.text(raw, path, "original", what) or "",
+            decision=self.text(raw, path, "decision", what) or "",
+        )
+
+
+def parse_topic_file(path: Path) -> Topic:
+    """Parse and validate one topic file; raise :class:`LessonError` on any problem."""
+    try:
+        raw = path.read_bytes()
+    except OSError as error:
+        raise LessonError(path, 0, f"cannot read: {error.strerror or error}") from None
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as error:
+        line = raw[: error.start].count(b"\n") + 1
+        raise LessonError(path, line, "not UTF-8 text") from None
+    return parse_topic_text(text, path)
+
+
+def parse_topic_text(text: str, path: str | Path = "<text>") -> Topic:
+    path = Path(path)
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as error:
+        message = str(error)
+        match = _TOML_POS.search(message)
+        line = int(match.group(1)) if match else 0
+        detail = _TOML_POS.sub("", message).strip()
+        column = f" at column {match.group(2)}" if match else ""
+        raise LessonError(path, line, f"TOML syntax: {detail}{column}") from None
+    return _FileParser(path, text).topic(data)
+
+
+def _resolve_references(topics: list[Topic]) -> tuple[list[Topic], list[LessonError]]:
+    """Check links between entries; a file with a bad link is left out."""
+    known = {e.id for t in topics for e in t.walk()}
+    problems: list[LessonError] = []
+    kept: list[Topic] = []
+    for topic in topics:
+        problem = _first_bad_reference(topic, known)
+        if problem:
+            problems.append(problem)
+        else:
+            kept.append(topic)
+    if len(kept) != len(topics):
+        # Removing a file may break links into it from another one: check again.
+        again, more = _resolve_references(kept)
+        return again, problems + more
+    return kept, problems
+
+
+def _first_bad_reference(topic: Topic, known: set[str]) -> LessonError | None:
+    locator: _Locator | None = None
+
+    def where(needle: str, start: int) -> int:
+        nonlocal locator
+        if locator is None:
+            try:
+                locator = _Locator(Path(topic.source_file).read_text(encoding="utf-8"))
+            except OSError:
+                return start
+        slug = needle.split("/")[-1]
+        for number in range(max(start, 1), len(locator.lines) + 1):
+            if f'"{needle}"' in locator.lines[number - 1] or f'"{slug}"' in locator.lines[number - 1]:
+                return number
+        return start
+
+    for entry in topic.walk():
+        for ref in entry.related:
+            if ref not in known:
+                return LessonError(topic.source_file, where(ref, entry.source_line), f"entry '{entry.slug}' links to unknown entry '{ref}'")
+            if ref == entry.id:
+                return LessonError(topic.source_file, where(ref, entry.source_line), f"entry '{entry.slug}' links to itself")
+    for question in topic.questions:
+        if question.entry_id not in known:
+            return LessonError(
+                topic.source_file,
+                where(question.entry_id, question.source_line),
+                f"question '{question.slug}' tests unknown entry '{question.entry_id}'",
+            )
+    return None
+
+
+def _closest(word: str, options: Iterable[str]) -> str | None:
+    import difflib
+
+    found = difflib.get_close_matches(word, list(options), n=1, cutoff=0.6)
+    return found[0] if found else None
+
+
+def describe(problems: Sequence[LessonError]) -> list[str]:
+    """One line per problem, for the command line and the app's notices."""
+    return [f"lessons: {p}" for p in problems]
+

@@ -1,0 +1,51 @@
+"""The light markup of course text.
+
+``{{256 KB}}``  a number that matters (limit, default, size): the UI highlights it.
+```!Ref```      code: a command, API, header or file name.
+
+Both are kept deliberately tiny so course files stay readable as plain text.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Iterator, Literal
+
+SpanKind = Literal["text", "number", "code"]
+
+_TOKEN = re.compile(r"\{\{(.+?)\}\}|`([^`]+)`")
+
+
+def spans(text: str) -> Iterator[tuple[SpanKind, str]]:
+    """Split marked-up text into ``(kind, text)`` pieces, in order."""
+    pos = 0
+    for match in _TOKEN.finditer(text):
+        if match.start() > pos:
+            yield "text", text[pos : match.start()]
+        if match.group(1) is not None:
+            yield "number", match.group(1)
+        else:
+            yield "code", match.group(2)
+        pos = match.end()
+    if pos < len(text):
+        yield "text", text[pos:]
+
+
+def plain(text: str) -> str:
+    """The text with its markup removed."""
+    return "".join(piece for _, piece in spans(text))
+
+
+def key_numbers(text: str) -> list[str]:
+    """The marked numbers of a text (``{{...}}``), in order."""
+    return [piece for kind, piece in spans(text) if kind == "number"]
+
+
+def unbalanced(text: str) -> str | None:
+    """Describe broken markup in ``text``, or None when it is well formed."""
+    stripped = _TOKEN.sub("", text)
+    if "{{" in stripped or "}}" in stripped:
+        return "unbalanced {{ }} number mark"
+    if stripped.count("`") % 2:
+        return "unbalanced ` code mark"
+    return None
