@@ -484,6 +484,9 @@ def parse_topic_text(text: str, path: str | Path = "<text>") -> Topic:
         message = str(error)
         match = _TOML_POS.search(message)
         line = int(match.group(1)) if match else 0
+        if "(at end of document)" in message:
+            line = max(1, len(text.splitlines()))
+            message = message.replace("(at end of document)", "at the end of the file")
         detail = _TOML_POS.sub("", message).strip()
         column = f" at column {match.group(2)}" if match else ""
         raise LessonError(path, line, f"TOML syntax: {detail}{column}") from None
