@@ -1,0 +1,75 @@
+"""Where awstutor keeps things: the one module that knows the paths.
+
+Each location is the platform's user folder (platformdirs), unless overridden by
+a command-line flag or an environment variable:
+
+=========  ==========================  ================================
+what       environment variable        holds
+=========  ==========================  ================================
+data       ``AWSTUTOR_DATA_DIR``       progress (answers, marks, cards)
+config     ``AWSTUTOR_CONFIG_DIR``     ``lessons/`` with extra course files
+cache      ``AWSTUTOR_CACHE_DIR``      the search index (rebuilt at will)
+=========  ==========================  ================================
+
+Folders are created lazily (by whoever writes), with mode 0700: remote boxes are
+shared.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+APP = "awstutor"
+
+
+def _platform(kind: str) -> Path:
+    import platformdirs  # only when no override is set
+
+    getter = {
+        "data": platformdirs.user_data_dir,
+        "config": platformdirs.user_config_dir,
+        "cache": platformdirs.user_cache_dir,
+    }[kind]
+    return Path(getter(APP, appauthor=False))
+
+
+def _resolve(kind: str, override: str | os.PathLike | None) -> Path:
+    if override:
+        return Path(override).expanduser()
+    env = os.environ.get(f"AWSTUTOR_{kind.upper()}_DIR")
+    if env:
+        return Path(env).expanduser()
+    return _platform(kind)
+
+
+@dataclass(frozen=True)
+class Locations:
+    data: Path
+    config: Path
+    cache: Path
+
+    @classmethod
+    def resolve(cls, data_dir: str | os.PathLike | None = None) -> "Locations":
+        return cls(
+            data=_resolve("data", data_dir),
+            config=_resolve("config", None),
+            cache=_resolve("cache", None),
+        )
+
+    @property
+    def lessons(self) -> Path:
+        """The user's own course folder (loaded after the built-in course)."""
+        return self.config / "lessons"
+
+
+def ensure_private_dir(path: Path) -> Path:
+    """Create ``path`` (and parents) if needed; make the leaf 0700."""
+    path.mkdir(parents=True, exist_ok=True, mode=0o700)
+    try:
+        if path.stat().st_mode & 0o077:
+            path.chmod(0o700)
+    except OSError:
+        pass
+    return path

@@ -1,0 +1,93 @@
+"""Fixtures for the progress store tests: private folders, a fake clock, stores that get closed."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from collections.abc import Callable, Iterator
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+WRITER = Path(__file__).resolve().parent / "writer.py"
+
+
+@pytest.fixture(autouse=True)
+def private_dirs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Every awstutor location points into this test's own temporary folder."""
+    for kind in ("data", "config", "cache"):
+        monkeypatch.setenv(f"AWSTUTOR_{kind.upper()}_DIR", str(tmp_path / f"awstutor-{kind}"))
+    return tmp_path
+
+
+class FakeClock:
+    """A clock the test moves by hand (aware UTC datetimes)."""
+
+    def __init__(self, start: datetime | None = None) -> None:
+        self.now = start or datetime(2026, 11, 27, 19, 2, 11, tzinfo=UTC)
+
+    def __call__(self) -> datetime:
+        return self.now
+
+    def advance(self, **delta: float) -> datetime:
+        self.now += timedelta(**delta)
+        return self.now
+
+
+@pytest.fixture
+def clock() -> FakeClock:
+    return FakeClock()
+
+
+@pytest.fixture
+def data_dir(tmp_path: Path) -> Path:
+    return tmp_path / "awstutor-data"
+
+
+@pytest.fixture
+def open_store(data_dir: Path) -> Iterator[Callable[..., object]]:
+    """``open_store(**kwargs)`` opens a ProgressStore on ``data_dir`` (or ``path=``); all are closed after."""
+    from progress.store import ProgressStore
+
+    opened = []
+
+    def opener(path: Path | None = None, **kwargs: object) -> ProgressStore:
+        store = ProgressStore.open(path or data_dir, **kwargs)
+        opened.append(store)
+        return store
+
+    yield opener
+    for store in opened:
+        store.close()
+
+
+@pytest.fixture
+def spawn_writer() -> Iterator[Callable[..., subprocess.Popen]]:
+    """``spawn_writer(*args)`` starts ``writer.py ARGS`` (see there); every child is ended after the test."""
+    children: list[subprocess.Popen] = []
+    env = dict(os.environ)
+    env["PYTHONPATH"] = str(ROOT) + os.pathsep + env.get("PYTHONPATH", "")
+
+    def spawn(*args: object) -> subprocess.Popen:
+        child = subprocess.Popen(
+            [sys.executable, str(WRITER), *map(str, args)],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+            env=env,
+            cwd=ROOT,
+        )
+        children.append(child)
+        return child
+
+    yield spawn
+    for child in children:
+        if child.poll() is None:
+            child.kill()
+        child.wait()
+        for stream in (child.stdout, child.stderr):
+            if stream is not None:
+                stream.close()

@@ -1,0 +1,72 @@
+"""A child process for the crash and two-process tests (not a test module).
+
+    writer.py DATA_DIR loop SEGMENT_SIZE            record until killed
+    writer.py DATA_DIR count SEGMENT_SIZE N GO_FILE wait for GO_FILE, then record N answers
+    writer.py DATA_DIR open SEGMENT_SIZE            open the store (e.g. to migrate) and print "opened"
+
+After each recording call has returned it prints one line, flushed:
+``A <attempt id>``, ``M <entry id>`` (marked "got"), ``C <card id> <n>``,
+``S <setting key> <n>``. A test that kills this process checks that every
+printed record is in the store.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import time
+from pathlib import Path
+
+from progress.store import ProgressStore
+
+
+def say(line: str) -> None:
+    sys.stdout.write(line + "\n")
+    sys.stdout.flush()
+
+
+def record(store: ProgressStore, tag: str, i: int) -> None:
+    attempt = store.record_attempt(
+        f"t{i % 3}/q/{i % 7}", answer=f"answer {i}", correct=i % 2 == 0, seconds=1.5, mode="quiz"
+    )
+    say(f"A {attempt.id}")
+    if i % 4 == 1:
+        entry = f"t{i % 3}/e-{tag}-{i}"
+        store.mark_entry(entry, "got")
+        say(f"M {entry}")
+    if i % 5 == 2:
+        card = f"t{i % 3}/c-{tag}-{i % 11}"
+        store.save_card(card, {"due": "2026-01-01T00:00:00+00:00", "n": i})
+        say(f"C {card} {i}")
+    if i % 6 == 3:
+        key = f"k-{tag}-{i % 13}"
+        store.set_setting(key, i)
+        say(f"S {key} {i}")
+
+
+def main(argv: list[str]) -> int:
+    data_dir, mode, size = Path(argv[0]), argv[1], int(argv[2])
+    tag = str(os.getpid())
+    if mode == "count":
+        count, go = int(argv[3]), Path(argv[4])
+        store = ProgressStore.open(data_dir, segment_size=size)
+        say("ready")
+        while not go.exists():
+            time.sleep(0.001)
+        for i in range(count):
+            record(store, tag, i)
+        store.close()
+        return 0
+    store = ProgressStore.open(data_dir, segment_size=size)
+    say("opened")
+    if mode == "loop":
+        i = 0
+        while True:
+            record(store, tag, i)
+            i += 1
+    store.close()
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main(sys.argv[1:]))
