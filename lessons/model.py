@@ -28,7 +28,9 @@ ENTRY_KINDS: tuple[str, ...] = (
 
 QuestionType = Literal["single", "multi", "truefalse", "typed", "numeric"]
 QUESTION_TYPES: tuple[str, ...] = ("single", "multi", "truefalse", "typed", "numeric")
-QUESTION_ORIGINS: tuple[str, ...] = ("notes", "curated")
+QUESTION_ORIGINS: tuple[str, ...] = ("notes", "curated")  # allowed in course files (the loader checks)
+# The question bank also makes "generated" questions from the entries; never valid in a file.
+ALL_QUESTION_ORIGINS: tuple[str, ...] = (*QUESTION_ORIGINS, "generated")
 
 
 @dataclass(frozen=True, slots=True)

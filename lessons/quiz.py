@@ -1,0 +1,472 @@
+"""Building a quiz from the question bank, and scoring it.
+
+``build_quiz(bank, QuizSpec(...))`` picks the questions of a quiz:
+
+- ``topic``: one topic (id or number), 10 questions by default;
+- ``mixed``: the chosen topics (all when none), spread evenly, 20 by default;
+- ``mistakes``: the questions whose latest answer was wrong (``last_results``), all of
+  them by default; an error when there are none;
+- ``due``: the given question ids (from the scheduler), in the given order;
+- ``exam``: a simulation of the real exam: 65 questions across all topics (weighted by
+  the size of each topic, at least one per topic, a few numeric ones), 130 minutes,
+  scored on the 100-1000 scale with a pass mark of 720.
+
+Fairness: a question never repeats within a quiz, and neither do two questions of one
+fact group (e.g. "ENI -> full form" and "full form -> ENI"); different entries are
+preferred; choices are shuffled (an "all/none of the above" stays last), never
+duplicated, and always hold the right answer. With a ``seed`` the same spec and bank
+give the identical quiz: questions, order, choice order and numeric parameters.
+
+Errors (unknown topic, bad count, nothing to ask) raise :class:`QuizError` with a
+one-line message for the learner.
+"""
+
+from __future__ import annotations
+
+import math
+import random
+from collections import Counter
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+
+from lessons import markup
+from lessons.bank import QuestionBank
+from lessons.grading import Grade, format_number
+from lessons.model import Question, Topic
+
+__all__ = [
+    "MODES",
+    "EXAM_QUESTIONS",
+    "EXAM_TIME_S",
+    "PASS_SCORE",
+    "Quiz",
+    "QuizError",
+    "QuizItem",
+    "QuizSpec",
+    "Score",
+    "TopicScore",
+    "build_quiz",
+    "scaled_score",
+]
+
+MODES: tuple[str, ...] = ("topic", "mixed", "mistakes", "exam", "due")
+DEFAULT_COUNT = {"topic": 10, "mixed": 20}
+EXAM_QUESTIONS = 65  # DVA-C02: 65 questions (50 scored, 15 unscored)
+EXAM_TIME_S = 130 * 60  # 130 minutes
+PASS_SCORE = 720  # on a scale of 100-1000
+EXAM_NUMERIC = 4  # numeric (calculation) questions in an exam, at most
+# How often each family of questions comes up, whatever its size (see _Builder._shuffled).
+_FAMILY = {
+    "expand": "acronym",
+    "acronym": "acronym",
+    "pick": "acronym",
+    "define": "define",
+    "fact": "number",
+    "twin": "number",
+}
+_FAMILY_WEIGHT = {"file": 5.0, "define": 2.0, "number": 2.0, "acronym": 1.5, "calc": 1.5}
+
+
+class QuizError(Exception):
+    """A quiz that cannot be built; ``message`` is one line for the learner."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+@dataclass(frozen=True)
+class QuizSpec:
+    mode: str = "topic"  # topic | mixed | mistakes | exam | due
+    topics: list[str] = field(default_factory=list)  # ids or numbers ("dynamodb", "18")
+    count: int | None = None  # None: the mode's default
+    seed: int | None = None  # None: a fresh random quiz
+
+
+@dataclass(frozen=True, slots=True)
+class QuizItem:
+    question: Question  # a numeric variant is a fresh Question with the template's id
+    choices: tuple[str, ...]  # shuffled; ("True", "False") for true/false; () for typed/numeric
+    correct: tuple[str, ...]  # the right choice texts (typed/numeric: the expected answer)
+
+    @property
+    def id(self) -> str:
+        return self.question.id
+
+
+@dataclass(frozen=True, slots=True)
+class TopicScore:
+    topic: str  # topic id
+    title: str
+    correct: int
+    total: int
+
+
+@dataclass(frozen=True, slots=True)
+class Score:
+    correct: int
+    total: int
+    scaled: int | None  # exam only: 100-1000
+    passed: bool | None  # exam only: scaled >= 720
+    by_topic: tuple[TopicScore, ...]
+
+    @property
+    def percent(self) -> float:
+        return 100.0 * self.correct / self.total if self.total else 0.0
+
+
+def scaled_score(correct: int, total: int) -> int:
+    """The exam's 100-1000 scale: ``100 + 900 * correct / total``, rounded half up."""
+    if total <= 0:
+        return 100
+    return int(math.floor(100 + 900 * correct / total + 0.5))
+
+
+@dataclass
+class Quiz:
+    items: list[QuizItem]
+    spec: QuizSpec
+    time_limit_s: int | None = None  # exam only
+    seed: int | None = None  # the seed actually used (None when an rng was passed in)
+    bank: QuestionBank | None = field(default=None, repr=False, compare=False)
+
+    def __len__(self) -> int:
+        return len(self.items)
+
+    def grade(self, index: int, response: object) -> Grade:
+        """Grade the answer to item ``index`` (with the course's acronyms when known)."""
+        question = self.items[index].question
+        if self.bank is not None:
+            return self.bank.grade(question, response)
+        from lessons.grading import grade
+
+        return grade(question, response)
+
+    def score(self, answers: Mapping[str, bool | Grade] | Sequence[bool | Grade | None]) -> Score:
+        """Score the quiz. ``answers``: by question id, or one per item in order; a
+        missing answer counts as wrong. Exams also get the scaled score and pass mark."""
+        results: list[bool] = []
+        for index, item in enumerate(self.items):
+            if isinstance(answers, Mapping):
+                given = answers.get(item.id)
+            else:
+                given = answers[index] if index < len(answers) else None
+            if isinstance(given, Grade):
+                given = given.correct
+            results.append(bool(given))
+        titles: dict[str, str] = {}
+        if self.bank is not None:
+            titles = {t.id: t.title for t in self.bank.course.topics}
+        per_topic: dict[str, list[int]] = {}
+        for item, right in zip(self.items, results, strict=True):
+            tally = per_topic.setdefault(item.question.topic_id, [0, 0])
+            tally[0] += int(right)
+            tally[1] += 1
+        order = list(titles) or sorted(per_topic)
+        by_topic = tuple(
+            TopicScore(t, titles.get(t, t), per_topic[t][0], per_topic[t][1])
+            for t in sorted(per_topic, key=lambda t: order.index(t) if t in order else len(order))
+        )
+        correct, total = sum(results), len(results)
+        if self.spec.mode == "exam":
+            scaled = scaled_score(correct, total)
+            return Score(correct, total, scaled, scaled >= PASS_SCORE, by_topic)
+        return Score(correct, total, None, None, by_topic)
+
+
+# --------------------------------------------------------------------------- building
+
+
+def build_quiz(
+    bank: QuestionBank,
+    spec: QuizSpec,
+    *,
+    last_results: Mapping[str, bool] | None = None,
+    due_ids: Sequence[str] | None = None,
+    rng: random.Random | None = None,
+) -> Quiz:
+    """Build the quiz ``spec`` asks for (see the module docstring)."""
+    if spec.mode not in MODES:
+        raise QuizError(f"unknown quiz mode '{spec.mode}' (one of {', '.join(MODES)})")
+    if spec.count is not None and (isinstance(spec.count, bool) or not isinstance(spec.count, int) or spec.count < 1):
+        raise QuizError("the number of questions must be at least 1")
+    seed = spec.seed
+    if rng is None:
+        if seed is None:
+            seed = random.SystemRandom().randrange(2**32)
+        rng = random.Random(seed)
+    else:
+        seed = None
+    topics = _resolve_topics(bank, spec.topics)
+    builder = _Builder(bank, rng)
+
+    if spec.mode == "topic":
+        if len(topics) != 1:
+            raise QuizError("a topic quiz needs exactly one topic (give its id or number)")
+        questions = builder.from_topics(topics, spec.count or DEFAULT_COUNT["topic"], what=f"topic '{topics[0].id}'")
+    elif spec.mode == "mixed":
+        chosen = topics or list(bank.course.topics)
+        questions = builder.from_topics(chosen, spec.count or DEFAULT_COUNT["mixed"], what="these topics")
+    elif spec.mode == "exam":
+        chosen = topics or list(bank.course.topics)
+        questions = builder.exam(chosen, spec.count or EXAM_QUESTIONS)
+    elif spec.mode == "mistakes":
+        questions = builder.mistakes(last_results or {}, topics, spec.count)
+    else:
+        questions = builder.due(due_ids or [], topics, spec.count)
+
+    items = [builder.item(q) for q in questions]
+    return Quiz(
+        items=items,
+        spec=spec,
+        time_limit_s=EXAM_TIME_S if spec.mode == "exam" else None,
+        seed=seed,
+        bank=bank,
+    )
+
+
+def _resolve_topics(bank: QuestionBank, keys: Iterable[str | int]) -> list[Topic]:
+    found: list[Topic] = []
+    numbers = [t.number for t in bank.course.topics]
+    for raw in keys:
+        topic = bank.course.topic(raw if isinstance(raw, int) else str(raw).strip())
+        if topic is None:
+            span = f"{min(numbers)} to {max(numbers)}" if numbers else "none loaded"
+            raise QuizError(f"unknown topic '{raw}': give a topic id (e.g. 'dynamodb') or a number ({span})")
+        if topic not in found:
+            found.append(topic)
+    return found
+
+
+class _Builder:
+    def __init__(self, bank: QuestionBank, rng: random.Random) -> None:
+        self.bank = bank
+        self.rng = rng
+
+    # -- picking -------------------------------------------------------------
+
+    def _family(self, question: Question) -> str:
+        if self.bank.is_template(question.id):
+            return "calc"
+        if question.origin != "generated":
+            return "file"
+        return _FAMILY.get(question.slug.split("-", 1)[0], "other")
+
+    def _shuffled(self, pool: Sequence[Question]) -> list[Question]:
+        """A weighted random order (Efraimidis-Spirakis) in which each family of questions
+        (the course files' own, acronyms, definitions, numbers, calculations) gets a fixed
+        share whatever its size: the files' questions about 40%, the notes' own most of all."""
+        families = Counter(self._family(q) for q in pool)
+        keyed = []
+        for i, question in enumerate(pool):
+            family = self._family(question)
+            weight = _FAMILY_WEIGHT.get(family, 1.0) / families[family]
+            if question.origin == "notes":
+                weight *= 2.0
+            keyed.append((self.rng.random() ** (1.0 / weight), i))
+        keyed.sort(reverse=True)
+        return [pool[i] for _, i in keyed]
+
+    def _pick(
+        self,
+        pool: Sequence[Question],
+        count: int,
+        used_facts: set[str],
+        used_entries: set[str],
+    ) -> list[Question]:
+        """Up to ``count`` questions of ``pool``: one per fact group, different entries first."""
+        ordered = self._shuffled(pool)
+        picked: list[Question] = []
+        for strict in (True, False):
+            for question in ordered:
+                if len(picked) == count:
+                    return picked
+                fact = self.bank.fact(question.id)
+                if fact in used_facts or question in picked:
+                    continue
+                if strict and question.entry_id in used_entries:
+                    continue
+                picked.append(question)
+                used_facts.add(fact)
+                used_entries.add(question.entry_id)
+        return picked
+
+    def _one_per_fact(self, questions: Sequence[Question]) -> list[Question]:
+        """``questions`` in their order, keeping the first of each fact group."""
+        seen: set[str] = set()
+        kept = []
+        for question in questions:
+            fact = self.bank.fact(question.id)
+            if fact not in seen:
+                seen.add(fact)
+                kept.append(question)
+        return kept
+
+    def _available(self, pool: Sequence[Question]) -> int:
+        return len({self.bank.fact(q.id) for q in pool})
+
+    def from_topics(self, topics: Sequence[Topic], count: int, *, what: str) -> list[Question]:
+        pools = {t.id: self.bank.topic_questions(t.id) for t in topics}
+        available = sum(self._available(p) for p in pools.values())
+        if count > available:
+            raise QuizError(f"only {available} questions are available for {what}; ask for {available} or fewer")
+        # Spread evenly: equal shares, the remainder to random topics; a topic that runs
+        # out hands its share on to the others.
+        order = list(pools)
+        self.rng.shuffle(order)
+        share = {t: count // len(order) for t in order}
+        for t in order[: count % len(order)]:
+            share[t] += 1
+        used_facts: set[str] = set()
+        used_entries: set[str] = set()
+        picked: dict[str, list[Question]] = {t: [] for t in order}
+        missing = 0
+        for t in order:
+            got = self._pick(pools[t], share[t], used_facts, used_entries)
+            picked[t] = got
+            missing += share[t] - len(got)
+        while missing:
+            progress = False
+            for t in order:
+                if not missing:
+                    break
+                more = self._pick([q for q in pools[t] if q not in picked[t]], 1, used_facts, used_entries)
+                if more:
+                    picked[t].extend(more)
+                    missing -= 1
+                    progress = True
+            if not progress:  # pragma: no cover - guarded by the count check above
+                break
+        questions = [q for t in order for q in picked[t]]
+        self.rng.shuffle(questions)
+        return questions
+
+    def exam(self, topics: Sequence[Topic], count: int) -> list[Question]:
+        if count < len(topics):
+            raise QuizError(f"an exam needs at least {len(topics)} questions (one per topic)")
+        pools = {t.id: self.bank.topic_questions(t.id, templates=False) for t in topics}
+        sizes = {t: len(p) for t, p in pools.items()}
+        available = sum(self._available(p) for p in pools.values())
+        templates = [q for t in pools for q in self.bank.topic_questions(t) if self.bank.is_template(q.id)]
+        if count > available + min(EXAM_NUMERIC, len(templates)):
+            raise QuizError(f"only {available} questions are available for an exam")
+        share = _apportion(sizes, count)
+        used_facts: set[str] = set()
+        used_entries: set[str] = set()
+        # A few numeric (calculation) questions, at most one per topic, within its share.
+        numeric: dict[str, list[Question]] = {}
+        self.rng.shuffle(templates)
+        for template in templates:
+            if sum(len(v) for v in numeric.values()) >= EXAM_NUMERIC:
+                break
+            topic = template.topic_id
+            if topic in numeric or share[topic] < 2:
+                continue
+            numeric[topic] = self._pick([template], 1, used_facts, used_entries)
+        questions: list[Question] = []
+        for topic in pools:
+            mine = numeric.get(topic, [])
+            need = share[topic] - len(mine)
+            questions.extend(mine + self._pick(pools[topic], need, used_facts, used_entries))
+        if len(questions) < count:  # a small topic ran short: top up from the largest ones
+            for topic in sorted(pools, key=lambda t: -sizes[t]):
+                questions.extend(self._pick(pools[topic], count - len(questions), used_facts, used_entries))
+                if len(questions) >= count:
+                    break
+        self.rng.shuffle(questions)
+        return questions[:count]
+
+    def mistakes(self, last_results: Mapping[str, bool], topics: Sequence[Topic], count: int | None) -> list[Question]:
+        wanted = {t.id for t in topics}
+        wrong = [
+            self.bank.by_id[qid]
+            for qid, right in last_results.items()
+            if not right and qid in self.bank.by_id and (not wanted or self.bank.by_id[qid].topic_id in wanted)
+        ]
+        if not wrong:
+            where = " in these topics" if wanted else ""
+            raise QuizError(f"no mistakes to review yet{where}: every question you last answered was right")
+        unique = self._one_per_fact(wrong)
+        if count is not None and count > len(unique):
+            n = len(unique)
+            raise QuizError(f"only {n} mistake{'s' if n != 1 else ''} to review; ask for {n} or fewer")
+        self.rng.shuffle(unique)
+        return unique[: count or len(unique)]
+
+    def due(self, due_ids: Sequence[str], topics: Sequence[Topic], count: int | None) -> list[Question]:
+        wanted = {t.id for t in topics}
+        found = [
+            self.bank.by_id[qid]
+            for qid in dict.fromkeys(due_ids)
+            if qid in self.bank.by_id and (not wanted or self.bank.by_id[qid].topic_id in wanted)
+        ]
+        if not found:
+            raise QuizError("nothing is due for review right now")
+        unique = self._one_per_fact(found)
+        if count is not None and count > len(unique):
+            n = len(unique)
+            raise QuizError(f"only {n} question{'s are' if n != 1 else ' is'} due; ask for {n} or fewer")
+        return unique[: count or len(unique)]
+
+    # -- items ---------------------------------------------------------------
+
+    def item(self, question: Question) -> QuizItem:
+        template = self.bank.templates.get(question.id)
+        if template is not None:
+            question = self.bank.numeric_variant(template.name, random.Random(self.rng.getrandbits(64)))
+        if question.type in ("single", "multi"):
+            choices = _unique_choices(question)
+            last = [c for c in choices if _pinned_last(c)]
+            rest = [c for c in choices if not _pinned_last(c)]
+            self.rng.shuffle(rest)
+            shuffled = tuple(rest + last)
+            right = {_fold(c) for c in question.correct_choices}
+            correct = tuple(c for c in shuffled if _fold(c) in right)
+            return QuizItem(question, shuffled, correct)
+        if question.type == "truefalse":
+            return QuizItem(question, ("True", "False"), ("True",) if question.answer else ("False",))
+        if question.type == "numeric":
+            return QuizItem(question, (), (format_number(float(question.answer)),))  # type: ignore[arg-type]
+        return QuizItem(question, (), (markup.plain(str(question.answer)),))
+
+
+def _fold(text: str) -> str:
+    return " ".join(markup.plain(text).casefold().split())
+
+
+def _pinned_last(choice: str) -> bool:
+    folded = _fold(choice)
+    return folded.startswith(("all of the above", "none of the above", "both of the above"))
+
+
+def _unique_choices(question: Question) -> list[str]:
+    """The choices without duplicates (case and markup ignored), the right ones kept."""
+    right = {_fold(c) for c in question.correct_choices}
+    seen: dict[str, str] = {}
+    for choice in question.choices:
+        folded = _fold(choice)
+        if folded not in seen or folded in right and seen[folded] not in question.correct_choices:
+            seen[folded] = choice
+    for answer in question.correct_choices:  # the right answer is always offered
+        seen.setdefault(_fold(answer), answer)
+    return list(seen.values())
+
+
+def _apportion(sizes: Mapping[str, int], total: int) -> dict[str, int]:
+    """``total`` seats shared by size (largest remainder), at least one each when possible."""
+    names = [n for n in sizes if sizes[n] > 0]
+    share = {n: 0 for n in sizes}
+    if not names or total <= 0:
+        return share
+    base = min(1, total // len(names)) if total >= len(names) else 0
+    for n in names:
+        share[n] = base
+    left = total - base * len(names)
+    weight = sum(sizes[n] for n in names)
+    exact = {n: left * sizes[n] / weight for n in names}
+    for n in names:
+        share[n] += int(exact[n])
+    remainder = total - sum(share.values())
+    for n in sorted(names, key=lambda n: (-(exact[n] - int(exact[n])), n))[:remainder]:
+        share[n] += 1
+    return share
