@@ -1,0 +1,204 @@
+"""Spaced repetition: FSRS for the long term, a short-term queue for the session.
+
+Every entry and every question is a *card*, keyed by its id (``dynamodb/rcu``,
+``dynamodb/q/optimistic-locking``). A card exists once it has been rated; its
+FSRS state lives in the progress store (``store.save_card``), always with a
+timezone-aware UTC ``due``.
+
+Ratings:
+
+* "got it" in a guided lesson -> Good; "again" -> Again (the entry's card);
+* a quiz answer rates the question's card: wrong -> Again; right -> Good, or
+  Easy when fast, or Hard when slow. *Fast* and *slow* depend on the kind of
+  question (reading four choices takes longer than a true/false):
+
+  ==========  =========  =========
+  type        fast (s)   slow (s)
+  ==========  =========  =========
+  truefalse   <= 5       >= 20
+  single      <= 8       >= 30
+  multi       <= 12      >= 45
+  typed       <= 10      >= 45
+  numeric     <= 20      >= 90
+  ==========  =========  =========
+
+FSRS (the ``fsrs`` package) is used with no learning or relearning steps, so
+it only schedules in days. The short term is ours: :class:`ReviewQueue` holds
+what is due now and brings a failed card back later in the same session.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, timedelta
+from typing import TYPE_CHECKING, Any
+
+from progress.schema import parse_time, topic_of
+
+if TYPE_CHECKING:
+    from progress.store import ProgressStore
+
+AGAIN, HARD, GOOD, EASY = 1, 2, 3, 4
+RATING_NAMES = {AGAIN: "again", HARD: "hard", GOOD: "good", EASY: "easy"}
+
+# (fast, slow) thresholds in seconds per question type; see the module docstring.
+THRESHOLDS: dict[str, tuple[float, float]] = {
+    "truefalse": (5, 20),
+    "single": (8, 30),
+    "multi": (12, 45),
+    "typed": (10, 45),
+    "numeric": (20, 90),
+}
+REQUEUE_GAP = 3  # a failed card comes back after this many other cards (or at the end)
+
+
+def rating_for_answer(correct: bool, seconds: float | None, question_type: str = "single") -> int:
+    """The FSRS rating of a quiz answer (see the table in the module docstring)."""
+    if not correct:
+        return AGAIN
+    fast, slow = THRESHOLDS.get(question_type, THRESHOLDS["single"])
+    if seconds is None:
+        return GOOD
+    if seconds <= fast:
+        return EASY
+    if seconds >= slow:
+        return HARD
+    return GOOD
+
+
+def rating_for_mark(mark: str) -> int:
+    """ "got" -> Good, "again" -> Again."""
+    return GOOD if mark == "got" else AGAIN
+
+
+class Scheduler:
+    """Rates cards and answers what is due, on an injectable clock."""
+
+    def __init__(self, store: ProgressStore, *, clock: Callable[[], datetime] | None = None, fuzz: bool = True) -> None:
+        self.store = store
+        self._clock = clock
+        self._fuzz = fuzz
+        self._fsrs: Any = None
+
+    @property
+    def fsrs(self) -> Any:
+        """The FSRS scheduler, imported on first rating (~40 ms: counting what is due needs none)."""
+        if self._fsrs is None:
+            from fsrs import Scheduler as FSRS
+
+            self._fsrs = FSRS(learning_steps=(), relearning_steps=(), enable_fuzzing=self._fuzz)
+        return self._fsrs
+
+    def now(self) -> datetime:
+        moment = self._clock() if self._clock is not None else self.store.now()
+        if moment.tzinfo is None:
+            raise ValueError("the scheduler's clock must return timezone-aware times")
+        return moment.astimezone(UTC)
+
+    # ------------------------------------------------------------ rating
+
+    def rate(self, card_id: str, rating: int, *, seconds: float | None = None) -> dict:
+        """Rate a card now; the new state is on disk when this returns."""
+        from fsrs import Card, Rating
+
+        state = self.store.card(card_id)
+        card = Card.from_dict(state["fsrs"]) if state and "fsrs" in state else Card()
+        now = self.now()
+        duration = int(seconds * 1000) if seconds is not None else None
+        card, _ = self.fsrs.review_card(card, Rating(rating), review_datetime=now, review_duration=duration)
+        due = card.due.astimezone(UTC)
+        new_state = {
+            "due": due.isoformat(),
+            "fsrs": card.to_dict(),
+            "reviews": (state or {}).get("reviews", 0) + 1,
+            "lapses": (state or {}).get("lapses", 0) + (1 if rating == AGAIN else 0),
+            "last_rating": RATING_NAMES[rating],
+        }
+        self.store.save_card(card_id, new_state)
+        return new_state
+
+    def rate_answer(self, question_id: str, question_type: str, correct: bool, seconds: float | None) -> int:
+        rating = rating_for_answer(correct, seconds, question_type)
+        self.rate(question_id, rating, seconds=seconds)
+        return rating
+
+    def rate_mark(self, entry_id: str, mark: str) -> int:
+        rating = rating_for_mark(mark)
+        self.rate(entry_id, rating)
+        return rating
+
+    # ------------------------------------------------------------ what is due
+
+    def _dues(self) -> list[tuple[datetime, str]]:
+        out: list[tuple[datetime, str]] = []
+        for card_id, state in self.store.cards().items():
+            try:
+                out.append((parse_time(state["due"]), card_id))
+            except (KeyError, TypeError, ValueError):
+                continue
+        out.sort()
+        return out
+
+    def due_now(self, topics: Iterable[str] | None = None) -> list[str]:
+        """Card ids due at or before now, most overdue first."""
+        now = self.now()
+        wanted = set(topics) if topics else None
+        return [card for due, card in self._dues() if due <= now and (wanted is None or topic_of(card) in wanted)]
+
+    def due_by_topic(self) -> dict[str, int]:
+        counts: dict[str, int] = {}
+        for card in self.due_now():
+            topic = topic_of(card)
+            counts[topic] = counts.get(topic, 0) + 1
+        return counts
+
+    def next_due(self) -> datetime | None:
+        """When the next card falls due (None when there are no cards)."""
+        now = self.now()
+        future = [due for due, _ in self._dues() if due > now]
+        return future[0] if future else None
+
+    def forecast(self, days: int, today: date, tz: Any = None) -> list[tuple[date, int]]:
+        """Cards falling due on each local day from ``today`` (overdue ones count today)."""
+        counts = {today + timedelta(days=n): 0 for n in range(days)}
+        last = today + timedelta(days=days - 1)
+        for due, _ in self._dues():
+            local = due.astimezone(tz).date() if tz is not None else due.astimezone().date()
+            day = max(local, today)
+            if day <= last:
+                counts[day] += 1
+        return sorted(counts.items())
+
+
+@dataclass
+class ReviewQueue:
+    """The short-term queue of a review session.
+
+    Starts with what is due; a card rated Again comes back after
+    :data:`REQUEUE_GAP` other cards (or at the end), until it is passed.
+    """
+
+    cards: list[str]
+    gap: int = REQUEUE_GAP
+    done: list[str] = field(default_factory=list)
+    failed: dict[str, int] = field(default_factory=dict)  # card -> times failed this session
+
+    @property
+    def current(self) -> str | None:
+        return self.cards[0] if self.cards else None
+
+    @property
+    def remaining(self) -> int:
+        return len(self.cards)
+
+    def answer(self, rating: int) -> None:
+        """Record the rating of the current card and move on."""
+        if not self.cards:
+            return
+        card = self.cards.pop(0)
+        if rating == AGAIN:
+            self.failed[card] = self.failed.get(card, 0) + 1
+            self.cards.insert(min(self.gap, len(self.cards)), card)
+        else:
+            self.done.append(card)

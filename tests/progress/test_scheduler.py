@@ -1,0 +1,135 @@
+"""Spaced repetition on a fake clock: FSRS for days, our queue for the session."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, timedelta, timezone
+
+import pytest
+
+from progress.scheduler import AGAIN, EASY, GOOD, HARD, ReviewQueue, Scheduler, rating_for_answer, rating_for_mark
+from progress.schema import parse_time
+
+
+@pytest.fixture
+def sched(open_store, clock):
+    store = open_store(clock=clock, tz=UTC)
+    return Scheduler(store, fuzz=False)
+
+
+def test_good_comes_back_later_than_again(sched, clock) -> None:
+    good = sched.rate("dynamodb/rcu", GOOD)
+    again = sched.rate("dynamodb/wcu", AGAIN)
+    assert parse_time(good["due"]) > parse_time(again["due"]) >= clock.now
+    # Long-term only: no minute-level learning steps from FSRS, at least a day out for Good.
+    assert parse_time(good["due"]) - clock.now >= timedelta(days=1)
+    # And a second Good pushes it further than the first interval.
+    clock.advance(days=(parse_time(good["due"]) - clock.now).days + 1)
+    first_interval = parse_time(good["due"]) - parse_time(sched.store.card("dynamodb/rcu")["fsrs"]["last_review"])
+    second = sched.rate("dynamodb/rcu", GOOD)
+    assert parse_time(second["due"]) - clock.now > first_interval
+
+
+def test_easy_is_later_than_good_is_later_than_hard(sched) -> None:
+    dues = {r: parse_time(sched.rate(f"s3/card-{r}", r)["due"]) for r in (HARD, GOOD, EASY)}
+    assert dues[HARD] <= dues[GOOD] <= dues[EASY]
+    assert dues[HARD] < dues[EASY]
+
+
+def test_due_counts_drop_after_a_review(sched, clock) -> None:
+    for card in ("dynamodb/rcu", "dynamodb/wcu", "s3/s3-bucket"):
+        sched.rate(card, GOOD)
+    assert sched.due_now() == []
+    clock.advance(days=400)
+    assert sorted(sched.due_now()) == ["dynamodb/rcu", "dynamodb/wcu", "s3/s3-bucket"]
+    assert sched.due_by_topic() == {"dynamodb": 2, "s3": 1}
+    sched.rate("dynamodb/rcu", GOOD)
+    assert sched.due_by_topic() == {"dynamodb": 1, "s3": 1}
+    assert "dynamodb/rcu" not in sched.due_now()
+    assert sched.due_now(topics=["s3"]) == ["s3/s3-bucket"]
+
+
+def test_state_is_on_disk_and_in_utc(sched, open_store, data_dir, clock) -> None:
+    sched.rate("lambda/cold-start", AGAIN, seconds=4.2)
+    reopened = open_store(clock=clock)
+    state = reopened.card("lambda/cold-start")
+    assert state["last_rating"] == "again" and state["lapses"] == 1 and state["reviews"] == 1
+    assert parse_time(state["due"]).utcoffset() == timedelta(0)
+
+
+def test_next_due_and_forecast(sched, clock) -> None:
+    assert sched.next_due() is None
+    sched.rate("s3/a", GOOD)
+    sched.rate("s3/b", AGAIN)
+    nxt = sched.next_due()
+    assert nxt is not None and nxt > clock.now
+    today = clock.now.date()
+    forecast = sched.forecast(7, today, tz=UTC)
+    assert [d for d, _ in forecast] == [today + timedelta(days=n) for n in range(7)]
+    assert sum(n for _, n in forecast) >= 1
+
+
+def test_naive_clock_is_refused(open_store) -> None:
+    store = open_store()
+    scheduler = Scheduler(store, clock=lambda: datetime(2026, 1, 1), fuzz=False)
+    with pytest.raises(ValueError):
+        scheduler.rate("s3/a", GOOD)
+
+
+@pytest.mark.parametrize(
+    ("correct", "seconds", "qtype", "rating"),
+    [
+        (False, 2, "single", AGAIN),
+        (False, None, "typed", AGAIN),
+        (True, 3, "single", EASY),
+        (True, 15, "single", GOOD),
+        (True, 31, "single", HARD),
+        (True, 5, "truefalse", EASY),
+        (True, 6, "truefalse", GOOD),
+        (True, 60, "numeric", GOOD),
+        (True, 95, "numeric", HARD),
+        (True, None, "multi", GOOD),
+    ],
+)
+def test_answer_ratings(correct, seconds, qtype, rating) -> None:
+    assert rating_for_answer(correct, seconds, qtype) == rating
+
+
+def test_mark_ratings() -> None:
+    assert rating_for_mark("got") == GOOD
+    assert rating_for_mark("again") == AGAIN
+
+
+def test_review_queue_brings_failed_cards_back_in_the_session() -> None:
+    queue = ReviewQueue(["a", "b", "c", "d", "e"], gap=2)
+    assert queue.current == "a"
+    queue.answer(AGAIN)  # a comes back after two others
+    assert queue.cards == ["b", "c", "a", "d", "e"]
+    queue.answer(GOOD)
+    queue.answer(GOOD)
+    assert queue.current == "a"
+    queue.answer(AGAIN)  # failed again: back once more
+    assert queue.failed == {"a": 2}
+    order = []
+    while queue.current is not None:
+        order.append(queue.current)
+        queue.answer(GOOD)
+    assert order == ["d", "e", "a"]
+    assert queue.remaining == 0
+    assert sorted(queue.done) == ["a", "b", "c", "d", "e"]
+
+
+def test_streak_survives_midnight_and_breaks_after_a_missed_day(open_store) -> None:
+    tz = timezone(timedelta(hours=2))  # the learner's local time
+    now = [datetime(2026, 3, 1, 21, 50, tzinfo=UTC)]  # 23:50 local, 1 March
+    store = open_store(clock=lambda: now[0], tz=tz)
+    scheduler = Scheduler(store, clock=lambda: now[0], fuzz=False)
+    store.mark_entry("s3/s3-bucket", "got")
+    scheduler.rate_mark("s3/s3-bucket", "got")
+    now[0] = datetime(2026, 3, 1, 22, 10, tzinfo=UTC)  # 00:10 local, 2 March: a new local day
+    store.record_attempt("s3/q/x", answer="a", correct=True, seconds=3.0, mode="topic")
+    assert store.today() == date(2026, 3, 2)
+    assert store.streak_days() == 2
+    now[0] = datetime(2026, 3, 3, 20, 0, tzinfo=UTC)  # 22:00 local, 3 March: nothing yet today
+    assert store.streak_days() == 2
+    now[0] = datetime(2026, 3, 4, 9, 0, tzinfo=UTC)  # 4 March: 3 March was missed
+    assert store.streak_days() == 0
