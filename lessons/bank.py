@@ -674,7 +674,7 @@ class _Generator:
         distractors = self._term_distractors(entry)
         if len(distractors) < 3:
             return
-        prompt = f"Which term is defined as: \u201c{_plain_numbers(hidden)}\u201d?"
+        prompt = f"Which term is defined as: \"{_plain_numbers(hidden)}\"?"
         explain = f"{entry.term}: {definition}"
         if entry.full_form:
             explain = f"{entry.term} ({entry.full_form}): {definition}"
@@ -765,7 +765,7 @@ class _Generator:
                     type="truefalse",
                     prompt=_plain_numbers(statement),
                     answer=True,
-                    explain=f"True. From the notes \u2014 {cite}",
+                    explain=f"True. From the notes: {cite}",
                 ),
                 fact,
             )
@@ -779,7 +779,7 @@ class _Generator:
                     type="truefalse",
                     prompt=_plain_numbers(twin_statement),
                     answer=False,
-                    explain=f"False: {original}, not {changed}. From the notes \u2014 {cite}",
+                    explain=f"False: {original}, not {changed}. From the notes: {cite}",
                 ),
                 fact,
             )

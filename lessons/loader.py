@@ -13,9 +13,10 @@ from __future__ import annotations
 import math
 import re
 import tomllib
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Iterable, Sequence
+from typing import Any
 
 from lessons import markup
 from lessons.errors import LessonError

@@ -9,7 +9,8 @@ Both are kept deliberately tiny so course files stay readable as plain text.
 from __future__ import annotations
 
 import re
-from typing import Iterator, Literal
+from collections.abc import Iterator
+from typing import Literal
 
 SpanKind = Literal["text", "number", "code"]
 

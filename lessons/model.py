@@ -11,8 +11,9 @@ Text fields may carry two kinds of light markup (see :mod:`lessons.markup`):
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass, field
-from typing import Iterator, Literal
+from typing import Literal
 
 EntryKind = Literal["service", "concept", "feature", "type", "api", "setting", "command", "practice"]
 ENTRY_KINDS: tuple[str, ...] = (
@@ -54,7 +55,7 @@ class Entry:
     full_form: str | None
     definition: str | None
     notes: tuple[str, ...]
-    children: tuple["Entry", ...]
+    children: tuple[Entry, ...]
     related: tuple[str, ...]  # full ids
     updates: tuple[Update, ...]
     added: bool  # not in the original notes
@@ -65,7 +66,7 @@ class Entry:
     source_file: str = ""
     source_line: int = 0  # where the entry starts in its course file
 
-    def walk(self) -> Iterator["Entry"]:
+    def walk(self) -> Iterator[Entry]:
         """This entry, then its descendants depth-first."""
         yield self
         for child in self.children:
