@@ -17,6 +17,9 @@ class LessonError(Exception):
         self.problem = problem
         super().__init__(str(self))
 
+    def __reduce__(self):  # picklable (the course cache keeps problems too)
+        return (LessonError, (self.path, self.line, self.problem))
+
     def __str__(self) -> str:
         where = f"{self.path}:{self.line}" if self.line else self.path
         return f"{where}: {self.problem}"

@@ -856,6 +856,10 @@ class ProgressStore:
             first_seen=parse_time(seen["first_seen"]) if seen and seen.get("first_seen") else None,
         )
 
+    def latest_marks(self) -> dict[str, str]:
+        """Entry id -> its latest mark ("got" or "again"), for every marked entry (one read)."""
+        return {entry: marks[-1][1] for entry, marks in self._marks.merged()["e"].items() if marks}
+
     def learned_entries(self) -> set[str]:
         """Entries whose latest mark is "got"."""
         return {entry for entry, marks in self._marks.merged()["e"].items() if marks and marks[-1][1] == "got"}
