@@ -1,0 +1,118 @@
+"""The awstutor command as a user runs it: subprocess, no terminal."""
+
+from __future__ import annotations
+
+import json
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+from tui import __version__
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def test_version(cli) -> None:
+    result = cli("--version")
+    assert result.returncode == 0
+    assert result.stdout.strip() == f"awstutor {__version__}"
+
+
+def test_help_lists_the_commands(cli) -> None:
+    result = cli("--help")
+    assert result.returncode == 0
+    for command in ("topics", "check"):
+        assert command in result.stdout
+
+
+def test_topics_table_lists_23_topics(cli) -> None:
+    result = cli("topics")
+    assert result.returncode == 0, result.stderr
+    rows = [line for line in result.stdout.splitlines() if re.match(r"\s*\d+\s+[a-z0-9-]+\s", line)]
+    assert len(rows) == 23
+    assert "cloudfront" in result.stdout and "CloudFront" in result.stdout
+    assert result.stderr == ""
+
+
+def test_topics_json(cli) -> None:
+    result = cli("topics", "--json")
+    assert result.returncode == 0
+    topics = json.loads(result.stdout)
+    assert [t["number"] for t in topics] == list(range(1, 24))
+    for topic in topics:
+        assert set(topic) >= {"number", "id", "title", "entries", "questions"}
+        assert topic["entries"] > 0 and topic["questions"] >= 12
+    assert {t["id"] for t in topics} >= {"dynamodb", "messaging", "lambda", "s3"}
+
+
+def test_unknown_option_is_one_line_exit_2(cli) -> None:
+    result = cli("topics", "--bogus")
+    assert result.returncode == 2
+    assert result.stdout == ""
+    assert result.stderr.count("\n") == 1
+    assert "unrecognized arguments: --bogus" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_unknown_command_is_one_line_exit_2(cli) -> None:
+    result = cli("frobnicate")
+    assert result.returncode == 2
+    assert result.stderr.count("\n") == 1 and "invalid choice" in result.stderr
+
+
+def test_broken_extra_course_folder_is_reported_and_the_rest_loads(cli, tmp_path: Path) -> None:
+    folder = tmp_path / "mine"
+    folder.mkdir()
+    (folder / "40-broken.toml").write_text('id = "broken"\nnumber = 40\ntitle = "B"\nlines = [1]\nentries = 3\n')
+    result = cli("--lessons", str(folder), "topics", "--json")
+    assert result.returncode == 0
+    assert len(json.loads(result.stdout)) == 23
+    assert result.stderr.strip().startswith("lessons: ")
+    assert "40-broken.toml:5:" in result.stderr
+    assert result.stderr.count("\n") == 1
+
+
+def test_check_fails_on_a_broken_folder(cli, tmp_path: Path) -> None:
+    folder = tmp_path / "mine"
+    folder.mkdir()
+    (folder / "40-broken.toml").write_text("id = [")
+    result = cli("check", "--lessons", str(folder))
+    assert result.returncode == 1
+    assert "40-broken.toml:1: TOML syntax" in result.stderr
+
+
+def test_check_against_the_notes(cli, notes_text: str, tmp_path: Path) -> None:
+    notes = tmp_path / "notes.txt"
+    notes.write_text(notes_text, encoding="utf-8")
+    result = cli("check", "--notes", str(notes))
+    assert result.returncode == 0, result.stdout
+    assert result.stdout.strip().endswith("notes: ok")
+    # A line the course does not cover is reported with its number.
+    notes.write_text(notes_text + "\nA brand new fact nobody curated\n", encoding="utf-8")
+    result = cli("check", "--notes", str(notes))
+    assert result.returncode == 1
+    last = len((notes_text + "\nA brand new fact nobody curated\n").splitlines())
+    assert f"line {last}: not covered" in result.stdout
+
+
+def test_app_refuses_without_a_terminal(cli) -> None:
+    result = cli()
+    assert result.returncode == 2
+    assert "needs a terminal" in result.stderr and result.stderr.count("\n") == 1
+
+
+def test_headless_layers_never_import_textual() -> None:
+    code = (
+        "import sys, lessons, progress, lessons.loader, lessons.fidelity, lessons.markup, "
+        "progress.locations, tui, tui.cli\n"
+        "print('textual' in sys.modules)"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT)
+    assert out.stdout.strip() == "False", out.stderr
+
+
+def test_topics_command_never_imports_textual() -> None:
+    code = "import sys, io, contextlib\nfrom tui.cli import main\nwith contextlib.redirect_stdout(io.StringIO()):\n    main(['topics'])\nprint('textual' in sys.modules)"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT)
+    assert out.stdout.strip() == "False", out.stderr

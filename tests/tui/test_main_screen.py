@@ -1,0 +1,265 @@
+"""The lesson screen driven like a user does: keys only, at 80x24 and smaller."""
+
+from __future__ import annotations
+
+from textual.command import CommandList, CommandPalette
+from textual.widgets import Static
+
+from tui.screens.help import HelpScreen
+from tui.screens.main import MainScreen
+from tui.widgets.lesson import LessonView
+from tui.widgets.status import StatusBar, TooSmall
+from tui.widgets.topic_tree import TopicTree
+
+
+def palette_first(app) -> str:
+    """The text of the palette's first (highlighted) hit, or '' while it is still searching."""
+    options = app.screen.query_one(CommandList)
+    if options.option_count == 0:
+        return ""
+    return str(options.get_option_at_index(0).prompt.plain if hasattr(options.get_option_at_index(0).prompt, "plain") else options.get_option_at_index(0).prompt)
+
+
+def lesson_text(app) -> str:
+    view = app.screen.query_one(LessonView)
+    return "\n".join(str(w.content) for w in view.query(Static))
+
+
+def status_text(app) -> str:
+    return str(app.screen.query_one(StatusBar).render())
+
+
+async def test_opens_at_the_first_entry_with_where_you_are(make_app) -> None:
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        assert isinstance(app.screen, MainScreen)
+        assert app.screen.current.id == "iam-ec2/region"
+        assert "1 IAM and EC2 | entry 1 of 19" in status_text(app)
+        assert "A cluster of data centers." in lesson_text(app)
+        assert "From the notes: lines 5" in lesson_text(app)
+        # Under 100 columns the tree is a toggled panel, hidden at first.
+        assert app.screen.has_class("-narrow")
+        assert not app.screen.query_one(TopicTree).display or not app.screen.tree_visible
+
+
+async def test_guided_next_previous_and_marks_are_stored(make_app, store) -> None:
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("n", "n")
+        assert app.screen.current.id == "iam-ec2/mfa"
+        await pilot.press("p")
+        assert app.screen.current.id == "iam-ec2/iam"
+        await pilot.press("g")  # got it: stored, and on to the next entry
+        assert app.screen.current.id == "iam-ec2/mfa"
+        await pilot.press("a")  # again
+        assert app.screen.current.id == "iam-ec2/ec2"
+        assert "learned 1/19" in status_text(app)
+    assert store.entry_state("iam-ec2/iam").learned
+    assert [m for _, m in store.entry_state("iam-ec2/mfa").marks] == ["again"]
+    assert store.position() == ("iam-ec2", "iam-ec2/ec2")
+    # Both marks rated the entries' cards for spaced repetition.
+    assert store.card("iam-ec2/iam")["last_rating"] == "good"
+    assert store.card("iam-ec2/mfa")["last_rating"] == "again"
+
+
+async def test_a_whole_topic_by_keyboard_ends_with_the_quiz_offer(make_app, course) -> None:
+    app = make_app()
+    total = len(course.reading_order("iam-ec2"))
+    async with app.run_test(size=(80, 24)) as pilot:
+        for _ in range(total):
+            await pilot.press("g")
+        assert app.screen.current is None
+        text = lesson_text(app)
+        assert "End of topic 1: IAM and EC2" in text
+        assert f"marked {total} of {total} entries as learned" in text
+        assert "q to take this topic's quiz" in text
+        await pilot.press("n")  # on to topic 2
+        assert app.screen.current.id == course.reading_order("elb-asg")[0].id
+
+
+async def test_reopening_resumes_where_the_learner_left_off(make_app, store) -> None:
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("n", "n", "n", "n")
+        where = app.screen.current.id
+    again = make_app()
+    async with again.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        assert again.screen.current.id == where
+
+
+async def test_tree_selects_topics_and_entries(make_app) -> None:
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("t")  # show the tree panel
+        await pilot.pause()
+        tree = app.screen.query_one(TopicTree)
+        assert app.screen.tree_visible and app.focused is tree
+        # Down to topic 2 and open it: the lesson moves to its first entry.
+        node = tree.cursor_node
+        while node is not None and node.data.id != "elb-asg":
+            await pilot.press("down")
+            node = tree.cursor_node
+        await pilot.press("enter")
+        await pilot.pause()
+        assert app.screen.current.topic_id == "elb-asg"
+        # Into the entries: moving the cursor shows each entry; Enter closes the narrow panel.
+        await pilot.press("down", "down")
+        await pilot.pause()
+        assert app.screen.current.id == tree.cursor_node.data.id
+        await pilot.press("enter")
+        await pilot.pause()
+        assert not app.screen.tree_visible
+        assert "2 ELB and Auto Scaling Groups" in status_text(app)
+
+
+async def test_following_a_related_link(make_app, store) -> None:
+    store.save_position("iam-ec2", "iam-ec2/region")
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        view = app.screen.query_one(LessonView)
+        target = view.link(1).entry
+        assert f"[1] {target.term}" in lesson_text(app)
+        await pilot.press("1")
+        assert app.screen.current.id == target.id
+        # A link into another topic switches topic and position in it.
+        other = next(link for link in view.links if link.entry.topic_id != target.topic_id) if view.links else None
+        if other is not None:
+            await pilot.press(str(other.number))
+            assert app.screen.current.topic_id == other.entry.topic_id
+
+
+async def test_update_callout_and_added_label(make_app, store, course) -> None:
+    stale = next(e for e in course.entries.values() if e.updates)
+    added = next(e for e in course.entries.values() if e.added)
+    store.save_position(stale.topic_id, stale.id)
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        text = lesson_text(app)
+        assert "The notes say:" in text and "Now:" in text and "Source:" in text
+        await app.open_entry(added.id)
+        await pilot.pause()
+        assert "[added - not in the original notes]" in lesson_text(app)
+
+
+async def test_help_lists_every_key(make_app) -> None:
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("question_mark")
+        await pilot.pause()
+        assert isinstance(app.screen, HelpScreen)
+        text = "\n".join(str(w.content) for w in app.screen.query(Static))
+        rows = {line.split("  ", 1)[1].strip(): line.split(" ", 1)[0] for line in text.splitlines() if "  " in line}
+        for key, what in [
+            ("n", "Next entry of the topic"),
+            ("g", "Mark this entry learned and go on"),
+            ("q", "Quiz on the current topic"),
+            ("^q", "Quit (progress is already saved)"),
+            ("/", "Search the course as you type"),
+            ("=", "Calculator panel (capacity formulas with steps)"),
+        ]:
+            assert rows.get(what) == key, (what, rows.get(what))
+        for binding in MainScreen.BINDINGS:
+            if not binding.action.startswith("follow_link"):
+                assert (binding.tooltip or binding.description) in text, binding.action
+        assert "1 - 9" in text  # the link keys, once
+        await pilot.press("escape")
+        assert isinstance(app.screen, MainScreen)
+
+
+async def test_command_palette_jumps_to_an_entry(make_app, until) -> None:
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("ctrl+p")
+        await until(pilot, lambda: isinstance(app.screen, CommandPalette))
+        await pilot.press(*"visibility timeout")
+        await until(pilot, lambda: palette_first(app).startswith("SQS Visibility Timeout"))
+        await pilot.press("enter")
+        await until(pilot, lambda: isinstance(app.screen, MainScreen))
+        assert app.screen.current.id == "messaging/sqs-visibility-timeout"
+
+
+async def test_command_palette_reaches_topics_and_actions(make_app, until) -> None:
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("ctrl+p")
+        await until(pilot, lambda: isinstance(app.screen, CommandPalette))
+        await pilot.press(*"Topic 18")
+        await until(pilot, lambda: palette_first(app).startswith("Topic 18"))
+        await pilot.press("enter")
+        await until(pilot, lambda: isinstance(app.screen, MainScreen) and app.screen.current.topic_id == "dynamodb")
+        titles = [title for title, _, _ in app.palette_actions(app.screen)]
+        for wanted in ("Next entry of the topic", "Quiz on the current topic", "Show or hide the topic tree", "Quit"):
+            assert any(wanted in t for t in titles), wanted
+
+
+async def test_tiny_window_says_so_and_live_resizes_never_crash(make_app) -> None:
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        for size in [(40, 12), (20, 6), (120, 40), (40, 12), (80, 24)]:
+            await pilot.resize_terminal(*size)
+            await pilot.pause()
+            too_small = app.screen.query_one(TooSmall)
+            assert too_small.display == (size[0] < 30 or size[1] < 8), size
+            if too_small.display:
+                assert "Window too small" in str(too_small.content)
+        # Still usable after all that.
+        await pilot.press("n")
+        assert app.screen.current.id == "iam-ec2/iam"
+
+
+async def test_wide_layout_shows_tree_beside_the_lesson(make_app) -> None:
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        assert app.screen.has_class("-wide")
+        tree = app.screen.query_one(TopicTree)
+        assert tree.display and tree.region.width > 0
+        lesson = app.screen.query_one(LessonView)
+        assert lesson.region.x >= tree.region.right
+        await pilot.press("t")
+        assert not app.screen.tree_visible
+
+
+async def test_theme_switch_is_remembered(make_app, store) -> None:
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        dark = app.current_theme.dark
+        await pilot.press("ctrl+t")
+        assert app.current_theme.dark != dark
+    assert store.get_setting("theme") == app.theme
+    again = make_app()
+    async with again.run_test(size=(80, 24)):
+        assert again.theme == app.theme
+
+
+async def test_copy_entry_uses_the_clipboard(make_app) -> None:
+    app = make_app()
+    copied: list[str] = []
+    app.copy_to_clipboard = copied.append  # type: ignore[method-assign]
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("y")
+    assert copied and copied[0].startswith("Region") and "A cluster of data centers." in copied[0]
+
+
+def running_repeating_timers(app) -> list[str]:
+    """Timers that would keep firing (and repainting) with nobody at the keyboard."""
+    pumps = [app, *app.screen_stack, *app.screen.walk_children(with_self=False)]
+    found = []
+    for pump in pumps:
+        for timer in list(getattr(pump, "_timers", ())):
+            task = timer._task
+            if task is not None and not task.done() and timer._active.is_set() and timer._repeat != 1:
+                found.append(f"{pump!r}: {timer.name}")
+    return found
+
+
+async def test_no_timers_run_while_idle(make_app) -> None:
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("n", "g", "t", "down", "t")
+        await pilot.pause(0.3)
+        assert running_repeating_timers(app) == []
