@@ -60,8 +60,14 @@ class TutorApp(App[None]):
         notices: Iterable[str] = (),
         start: StartRequest | None = None,
         clock: Callable[[], datetime] | None = None,
+        search_loader: Callable[[], Any] | None = None,
     ) -> None:
         super().__init__()
+        from textual.scrollbar import ScrollBar
+
+        from tui.widgets.fields import WholeCellScrollBarRender
+
+        ScrollBar.renderer = WholeCellScrollBarRender
         self.course = course
         self.store = store
         self.start = start or StartRequest()
@@ -69,6 +75,7 @@ class TutorApp(App[None]):
         self._notices = list(notices)
         self._index = None
         self._index_task = None
+        self._search_loader = search_loader
         self._bank = None
         self._due_cache: dict[str, int] | None = None
         self.scheduler = Scheduler(store, clock=clock)
@@ -95,6 +102,18 @@ class TutorApp(App[None]):
             self.call_after_refresh(lambda: self.run_worker(self.start_quiz(self.start.quiz)))
         elif self.start.review:
             self.call_after_refresh(self.action_review)
+        else:
+            from tui import quiz_state
+
+            saved = self.store.get_setting(quiz_state.SETTING)
+            if saved:
+                answered = len(saved.get("responses", {})) if isinstance(saved, dict) else 0
+                total = len(saved.get("items", [])) if isinstance(saved, dict) else 0
+                self.notify(
+                    f"You have an unfinished quiz ({answered} of {total} answered). Press z to resume it.",
+                    title="Welcome back",
+                    timeout=12,
+                )
 
     # ------------------------------------------------------------------ progress
 
@@ -217,7 +236,7 @@ class TutorApp(App[None]):
                 return screen
         return None
 
-    async def start_quiz(self, quiz) -> None:
+    async def start_quiz(self, quiz, *, resume: dict | None = None) -> None:
         """Open ``quiz`` in quiz mode (replacing a finished or abandoned one)."""
         from tui.screens.quiz import QuizScreen
 
@@ -225,9 +244,21 @@ class TutorApp(App[None]):
             if self.current_mode == "quiz":
                 await self.switch_mode("learn")
             await self.remove_mode("quiz")
-        session_id = self.store.start_session(quiz.spec.mode, list(quiz.spec.topics))
-        self.add_mode("quiz", lambda: QuizScreen(quiz, session_id))
+        if resume is not None and resume.get("session"):
+            session_id = resume["session"]
+        else:
+            session_id = self.store.start_session(quiz.spec.mode, list(quiz.spec.topics))
+        self.add_mode("quiz", lambda: QuizScreen(quiz, session_id, resume=resume))
         await self.switch_mode("quiz")
+
+    def saved_quiz(self):
+        """(quiz, progress) of an unfinished quiz left by an earlier session, if it can be rebuilt."""
+        from tui import quiz_state
+
+        data = self.store.get_setting(quiz_state.SETTING)
+        if not data:
+            return None
+        return quiz_state.restore(data, self.bank())
 
     def finish_quiz(self, session_id: str | None, score) -> None:
         if session_id:
@@ -374,8 +405,13 @@ class TutorApp(App[None]):
             open_dashboard(self)
 
     def action_resume_quiz(self) -> None:
-        if self.quiz_screen is not None:
+        if self.quiz_screen is not None and not self.quiz_screen.state.finished:
             self.run_worker(self.switch_mode("quiz"))
+            return
+        saved = self.saved_quiz()
+        if saved is not None:
+            quiz, progress = saved
+            self.run_worker(self.start_quiz(quiz, resume=progress), exclusive=True, group="quiz")
         else:
             self.notify("No quiz in progress: q starts one on the current topic.", timeout=4)
 
@@ -442,6 +478,9 @@ class TutorApp(App[None]):
         return self._index
 
     def _build_index(self):
+        """The command passes a loader that shares ``awstutor lookup``'s cached index."""
+        if self._search_loader is not None:
+            return self._search_loader()
         from lessons.search import SearchIndex
 
         return SearchIndex.build(self.course)
@@ -490,6 +529,7 @@ def create_app(
     notices: Iterable[str] = (),
     start: StartRequest | None = None,
     clock: Callable[[], datetime] | None = None,
+    search_loader: Callable[[], Any] | None = None,
 ) -> TutorApp:
     """The one way to build the app: the command line and the tests both come through here."""
-    return TutorApp(course, store, notices=notices, start=start, clock=clock)
+    return TutorApp(course, store, notices=notices, start=start, clock=clock, search_loader=search_loader)

@@ -259,7 +259,17 @@ def _run_app(args: argparse.Namespace, start=None, *, course_result=None, store=
         _warn(notice)
     from tui.app import create_app
 
-    app = create_app(result.course, store, notices=notices, start=start)
+    def search_loader():
+        """The same cached index as 'awstutor lookup' (built from the loaded course if stale)."""
+        from lessons.search import SearchIndex, course_dirs
+
+        locations = Locations.resolve(args.data_dir)
+        extra = list(getattr(args, "lessons", []) or [])
+        if locations.lessons.is_dir():
+            extra.insert(0, locations.lessons)
+        return SearchIndex.load_or_build(locations.cache, course_dirs(extra), lambda: result, version=__version__)
+
+    app = create_app(result.course, store, notices=notices, start=start, search_loader=search_loader)
     app.run()
     return app.return_code or EXIT_OK
 

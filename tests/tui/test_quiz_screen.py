@@ -177,3 +177,33 @@ async def test_q_during_a_quiz_offers_to_resume(make_app, course, until) -> None
         await pilot.press("r")  # resume
         await until(pilot, lambda: app.current_mode == "quiz")
         assert app.current_mode == "quiz" and app.screen.quiz is quiz
+
+
+async def test_a_dropped_session_resumes_the_unfinished_quiz(make_app, course, store, until) -> None:
+    quiz = quiz_for(course, count=4, seed=21)
+    first = make_app(start=StartRequest(quiz=quiz))
+    async with first.run_test(size=(80, 24)) as pilot:
+        await until(pilot, lambda: quiz_ready(first))
+        await pilot.press(*answer_keys(quiz.items[0], right=True), "enter")
+        await pilot.pause()
+        await pilot.press(*answer_keys(quiz.items[1], right=False))
+        await pilot.pause()
+        # The connection drops here: nothing more is saved than what the store already has.
+    again = make_app()
+    async with again.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        await pilot.press("z")
+        await until(pilot, lambda: quiz_ready(again))
+        screen = again.screen
+        assert [i.question.id for i in screen.quiz.items] == [i.question.id for i in quiz.items]
+        assert [i.choices for i in screen.quiz.items] == [i.choices for i in quiz.items]
+        assert set(screen.state.responses) == {0, 1}
+        assert screen.state.index == 2  # on to the first unanswered question
+        assert "score 1/2" in screen.query_one("StatusBar").counts
+        for item in quiz.items[2:]:
+            await pilot.press(*answer_keys(item, right=True), "enter")
+            await pilot.pause()
+        await until(pilot, lambda: isinstance(again.screen, QuizResults))
+        assert again.screen.score.correct == 3 and again.screen.score.total == 4
+    assert store.get_setting("quiz_in_progress") is None
+    assert len([a for a in store.attempts()]) == 4

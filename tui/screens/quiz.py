@@ -65,11 +65,12 @@ class QuizScreen(Screen[None]):
         *[Binding(letter, f"answer_pick({i})", f"Choice {letter}", show=False) for i, letter in enumerate("abcd")],
     ]
 
-    def __init__(self, quiz: Quiz, session_id: str | None) -> None:
+    def __init__(self, quiz: Quiz, session_id: str | None, resume: dict | None = None) -> None:
         super().__init__()
         self.quiz = quiz
         self.session_id = session_id
         self.state = QuizState()
+        self._resume = resume
 
     @property
     def tutor(self) -> TutorApp:
@@ -99,6 +100,19 @@ class QuizScreen(Screen[None]):
 
     async def on_mount(self) -> None:
         self.state.started = self.tutor.now_seconds()
+        if self._resume:
+            # Back after a dropped session: answers so far, and the time already spent.
+            state = self.state
+            state.index = self._resume["index"]
+            state.responses = dict(self._resume["responses"])
+            state.flagged = set(self._resume["flagged"])
+            state.started -= self._resume["elapsed"]
+            for i, response in state.responses.items():
+                state.grades[i] = self.quiz.grade(i, response)
+            if not self.is_exam and state.index in state.responses and state.index + 1 < len(self.quiz.items):
+                state.index += 1
+        else:
+            self.save_progress()
         if self.is_exam:
             self.set_interval(1.0, self.tick, name="exam clock")
         await self.show_question()
@@ -191,6 +205,7 @@ class QuizScreen(Screen[None]):
         self.tutor.record_answer(
             self.item.question, result, seconds=seconds, mode=self.quiz.spec.mode, session_id=self.session_id, rate=not self.is_exam
         )
+        self.save_progress()
         if self.is_exam:
             await self._advance()
         else:
@@ -222,6 +237,7 @@ class QuizScreen(Screen[None]):
 
     def action_flag(self) -> None:
         self.state.flagged ^= {self.state.index}
+        self.save_progress()
         self._update_status()
 
     async def action_move(self, delta: int) -> None:
@@ -271,10 +287,27 @@ class QuizScreen(Screen[None]):
     def action_leave(self) -> None:
         self.run_worker(self.tutor.switch_mode("learn"))
 
+    def save_progress(self) -> None:
+        """Keep the unfinished quiz in the store, so a dropped session can resume it."""
+        from tui import quiz_state
+
+        data = quiz_state.snapshot(
+            self.quiz,
+            session_id=self.session_id,
+            index=self.state.index,
+            responses=self.state.responses,
+            flagged=self.state.flagged,
+            elapsed=self.tutor.now_seconds() - self.state.started,
+        )
+        self.tutor.store.set_setting(quiz_state.SETTING, data)
+
     def finish(self) -> None:
         if self.state.finished:
             return
         self.state.finished = True
+        from tui import quiz_state
+
+        self.tutor.store.set_setting(quiz_state.SETTING, None)
         score = self.quiz.score([self.state.grades.get(i) for i in range(len(self.quiz.items))])
         duration = self.tutor.now_seconds() - self.state.started
         if self.is_exam:  # exam answers may change until the end: rate the final ones now

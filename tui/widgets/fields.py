@@ -3,7 +3,15 @@ and ASCII glyphs instead of half blocks and triangles."""
 
 from __future__ import annotations
 
+from textual.scrollbar import ScrollBarRender
 from textual.widgets import Checkbox, Input, Select
+
+
+class WholeCellScrollBarRender(ScrollBarRender):
+    """Scrollbar thumbs in whole cells: no eighth-block glyphs (some remote fonts lack them)."""
+
+    VERTICAL_BARS = [" "] * 8
+    HORIZONTAL_BARS = [" "] * 8
 
 
 class SteadyInput(Input):
