@@ -14,7 +14,10 @@ Prints, for 1,000 / 10,000 / 50,000 attempts already stored:
   1,000 vs 50,000 attempts;
 * the time of the aggregates (question stats, streak, 30-day activity) at
   50,000, cold (no cached summaries), from the summaries file (a new process),
-  and warm.
+  and warm;
+* the median time of ``Scheduler.rate`` (one ``save_card``: rewrites that
+  topic's card file) with 1,800 cards stored over 23 topics, re-rating stored
+  cards and rating new ones, and the size of one topic's card file.
 
 Stores are filled through ``import_data`` (one write per segment), which is the
 same code path as ``awstutor progress import``.
@@ -37,11 +40,12 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from tinydb import TinyDB  # noqa: E402
 
-from progress.schema import EXPORT_FORMAT, SCHEMA_VERSION, format_time  # noqa: E402
+from progress.schema import EXPORT_FORMAT, SCHEMA_VERSION, card_shard, format_time  # noqa: E402
 from progress.store import DEFAULT_SEGMENT_SIZE, ProgressStore  # noqa: E402
 
 SIZES = (1_000, 10_000, 50_000)
 START = datetime(2026, 9, 1, 8, 0, tzinfo=UTC)
+CARDS = 1_800  # about every entry and question of the course
 
 
 def attempt_doc(i: int) -> dict:
@@ -112,6 +116,38 @@ def time_aggregates(store: ProgressStore) -> float:
     return time.perf_counter() - start
 
 
+def time_card_ratings(folder: Path) -> tuple[float, float, int, int]:
+    """Median ``Scheduler.rate`` of a stored card and of a new one, with ``CARDS`` stored;
+    the number of card files and the size of one."""
+    from fsrs import Card, Rating
+
+    from progress.scheduler import GOOD, Scheduler
+
+    store = ProgressStore.open(folder)
+    scheduler = Scheduler(store)
+    ids = [f"topic{i % 23}/q/question-{i}" for i in range(CARDS)]
+    cards = {}
+    for n, card_id in enumerate(ids):  # states as Scheduler.rate makes them, stored in one import
+        card, _ = scheduler.fsrs.review_card(Card(card_id=n + 1), Rating.Good, review_datetime=START)
+        cards[card_id] = {"due": card.due.isoformat(), "fsrs": card.to_dict(), "reviews": 1, "lapses": 0}
+    store.import_data({"format": EXPORT_FORMAT, "schema": SCHEMA_VERSION, "cards": cards})
+
+    def median_rate(card_ids: list[str]) -> float:
+        times = []
+        for card_id in card_ids:
+            start = time.perf_counter()
+            scheduler.rate(card_id, GOOD)
+            times.append(time.perf_counter() - start)
+        return statistics.median(times)
+
+    stored = median_rate(ids[::9])  # 200 stored cards, every topic
+    new = median_rate([f"topic{i % 23}/q/new-{i}" for i in range(50)])
+    files = len(list((folder / "cards").glob("*.json")))
+    size = (folder / "cards" / card_shard(ids[0])).stat().st_size
+    store.close()
+    return stored, new, files, size
+
+
 def ms(seconds: float) -> str:
     return f"{seconds * 1000:7.2f} ms"
 
@@ -169,6 +205,12 @@ def main(argv: list[str] | None = None) -> int:
         print(f"  warm, same store:                {ms(warm_time)}")
         for store in (*stores.values(), cold, fresh):
             store.close()
+
+        stored, new, files, size = time_card_ratings(root / "cards")
+        print(
+            f"\nScheduler.rate with {CARDS:,} cards in {files} topic files: median {ms(stored).strip()} "
+            f"(a new card: {ms(new).strip()}); one topic's file is {size / 1024:.0f} KiB"
+        )
 
         if args.sweep:
             print("\nsegment size sweep at 50,000 stored:")

@@ -29,6 +29,7 @@ what is due now and brings a failed card back later in the same session.
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
@@ -103,7 +104,11 @@ class Scheduler:
         from fsrs import Card, Rating
 
         state = self.store.card(card_id)
-        card = Card.from_dict(state["fsrs"]) if state and "fsrs" in state else Card()
+        if state and "fsrs" in state:
+            card = Card.from_dict(state["fsrs"])
+        else:
+            # fsrs makes a time-based id (and sleeps 1 ms) when given none: derive a stable one.
+            card = Card(card_id=int.from_bytes(hashlib.blake2b(card_id.encode(), digest_size=6).digest(), "big"))
         now = self.now()
         duration = int(seconds * 1000) if seconds is not None else None
         card, _ = self.fsrs.review_card(card, Rating(rating), review_datetime=now, review_duration=duration)

@@ -15,16 +15,32 @@ settings    setting: ``key, value``
 cards       scheduler card: ``card, state`` (``state["due"]`` is ISO-8601)
 ==========  =====================================================================
 
-Schema 2 (this version) splits the files so that a write rewrites one small
-file; each file is a TinyDB with a ``meta`` table ``{"schema": 2, "kind": ...}``:
+Schema 2 split the files so that a write rewrites one small file; each file
+is a TinyDB with a ``meta`` table ``{"schema": N, "kind": ...}``:
 
 * ``progress.json`` (kind ``main``): ``entries`` (``entry, first_seen,
   last_seen``), ``sessions``, ``position``, ``settings``;
-* ``cards.json`` (kind ``cards``): ``cards``;
+* ``cards.json`` (kind ``cards``): ``cards``, every scheduler card;
 * ``attempts/000001.json``... (kind ``attempts``): ``attempts``, append-only
   segments; a segment is sealed when the next one exists;
 * ``marks/000001.json``... (kind ``marks``): ``marks`` (``id, at, entry, mark``),
   segmented like attempts.
+
+Schema 3 (this version) splits the cards by topic, so that rating a card
+rewrites one topic's cards, not all of them:
+
+* ``cards/<topic>.json`` (kind ``cards``, stamped 3): ``cards``, the cards whose
+  id starts with ``<topic>/`` (or is ``<topic>``); see :func:`shard_name` for
+  topic ids that are not plain slugs. A shard holding a card of another topic
+  is of the wrong shape. ``cards.json`` is gone (migrated, see
+  :func:`merge_cards`; the old file is kept as ``cards.schema-v2-backup.json``).
+
+The other kinds did not change, so their files keep stamp 2 (see
+:data:`FILE_VERSIONS`): a folder of schema 3 is one without ``cards.json``, and
+an older awstutor still reads everything but the cards in it.
+:data:`SCHEMA_VERSION` is the version of the layout as a whole. Exports did not
+change either (``cards`` is one flat mapping, as before): they say
+:data:`EXPORT_VERSION`, so an older awstutor can import them.
 
 All times are timezone-aware UTC ISO-8601 strings with microseconds
 (``2026-11-27T19:02:11.000000+00:00``), so they also sort as text.
@@ -45,21 +61,52 @@ from typing import Any
 
 from progress.storage import BadFile, ProgressError, atomic_write_bytes, atomic_write_json, dumps
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
+# The schema each kind of file is written with (and the newest one read): a kind
+# keeps its number until its own layout changes.
+FILE_VERSIONS = {"main": 2, "attempts": 2, "marks": 2, "cards": 3}
 
 MAIN_FILE = "progress.json"
-CARDS_FILE = "cards.json"
+CARDS_DIR = "cards"
+V2_CARDS_FILE = "cards.json"  # schema 2: every card in one file
 ATTEMPTS_DIR = "attempts"
 MARKS_DIR = "marks"
 SEGMENT = re.compile(r"^(\d{6,})\.json$")
+SHARD = re.compile(r"^(?:[a-z0-9][a-z0-9-]*|_[0-9a-f]{16})\.json$")
 V1_BACKUP = "progress.schema-v1-backup"
+V2_CARDS_BACKUP = "cards.schema-v2-backup"
 
 MARKS = ("got", "again")
 EXPORT_FORMAT = "awstutor-progress"
+EXPORT_VERSION = 2  # the shape of an export: unchanged by schema 3 (imports take any version up to SCHEMA_VERSION)
 
 
 def segment_name(number: int) -> str:
     return f"{number:06d}.json"
+
+
+_SLUG = re.compile(r"[a-z0-9][a-z0-9-]{0,63}")
+# Names Windows reserves in every folder, whatever the extension.
+_DEVICES = {"con", "prn", "aux", "nul", *(f"com{n}" for n in range(10)), *(f"lpt{n}" for n in range(10))}
+
+
+def shard_name(topic: str) -> str:
+    """The file (in ``cards/``) that holds a topic's cards: ``"s3"`` -> ``"s3.json"``.
+
+    Topic ids are slugs; anything else (other characters, a leading ``-``,
+    more than 64 characters, a name Windows reserves) gets a name made from
+    a hash of it, ``_0123456789abcdef.json``, which no slug can take. The
+    file name need not be read back: every card in it carries its whole id.
+    """
+    if _SLUG.fullmatch(topic) and topic not in _DEVICES:
+        return f"{topic}.json"
+    digest = hashlib.sha256(topic.encode("utf-8", "surrogatepass")).hexdigest()
+    return f"_{digest[:16]}.json"
+
+
+def card_shard(card_id: str) -> str:
+    """The shard file of a card: that of its topic (see :func:`topic_of`)."""
+    return shard_name(topic_of(card_id))
 
 
 # ---------------------------------------------------------------- times
@@ -246,6 +293,7 @@ _TABLES: dict[tuple[int, str], dict[str, Callable[[Any], None]]] = {
         "settings": lambda d: check_doc("setting", d),
     },
     (2, "cards"): {"cards": lambda d: check_doc("card", d)},
+    (3, "cards"): {"cards": lambda d: check_doc("card", d)},
     (2, "attempts"): {"attempts": lambda d: check_doc("attempt", d)},
     (2, "marks"): {"marks": lambda d: check_doc("mark", d)},
     (1, "main"): {
@@ -280,11 +328,11 @@ def schema_of(data: Any, kind: str) -> int:
     except Shape as shape:
         raise _wrong(str(shape)) from None
     version = doc["schema"]
-    if version > SCHEMA_VERSION:
+    if version > FILE_VERSIONS[kind]:
         raise BadFile(f"newer-schema-v{version}", f"is from a newer awstutor (schema v{version})")
-    if version < 1 or (version == 1 and kind != "main"):
+    if version < 1 or (version == 1 and kind != "main") or (version, kind) not in _TABLES:
         raise _wrong(f"unknown schema {version}")
-    if version == SCHEMA_VERSION and doc.get("kind", kind) != kind:
+    if version >= 2 and doc.get("kind", kind) != kind:
         raise _wrong(f"it holds '{doc.get('kind')}', not '{kind}'")
     return version
 
@@ -315,16 +363,31 @@ def validate(data: Any, kind: str) -> int:
 
 def validator(kind: str) -> Callable[[Any], None]:
     """A storage validator that accepts only current-schema files of ``kind``."""
+    expected = FILE_VERSIONS[kind]
 
     def check(data: Any) -> None:
-        if validate(data, kind) != SCHEMA_VERSION:
-            raise _wrong(f"schema {schema_of(data, kind)} where {SCHEMA_VERSION} was expected")
+        version = validate(data, kind)
+        if version != expected:
+            raise _wrong(f"schema {version} where {expected} was expected")
+
+    return check
+
+
+def shard_validator(name: str) -> Callable[[Any], None]:
+    """The validator of the card shard ``name``: a current cards file holding only its own topic's cards."""
+    check_cards = validator("cards")
+
+    def check(data: Any) -> None:
+        check_cards(data)
+        for doc in (data.get("cards") or {}).values():
+            if card_shard(doc["card"]) != name:
+                raise _wrong(f"card '{doc['card']}' belongs in {CARDS_DIR}/{card_shard(doc['card'])}")
 
     return check
 
 
 def stamp(kind: str) -> tuple[str, dict[str, Any]]:
-    return ("meta", {"schema": SCHEMA_VERSION, "kind": kind})
+    return ("meta", {"schema": FILE_VERSIONS[kind], "kind": kind})
 
 
 def tinydb_tables(kind: str, tables: dict[str, list[dict]]) -> dict[str, dict[str, dict]]:
@@ -351,12 +414,12 @@ def content_id(prefix: str, *parts: Any) -> str:
     return f"{prefix}{digest[:24]}"
 
 
-# ---------------------------------------------------------------- migration 1 -> 2
+# ---------------------------------------------------------------- migration 1 -> 3
 
 
 @dataclass
 class Layout:
-    """Schema-2 content, before it is written to files."""
+    """Current content, before it is written to files (cards as ``{card, state}`` documents)."""
 
     entries: list[dict] = field(default_factory=list)
     sessions: list[dict] = field(default_factory=list)
@@ -463,12 +526,44 @@ def write_segments(folder: Path, kind: str, docs: list[dict], size: int) -> list
     return written
 
 
+def cards_by_shard(docs: list[dict]) -> dict[str, list[dict]]:
+    """Card documents grouped by the shard file that holds them (a later document of a card wins)."""
+    latest: dict[str, dict] = {}
+    for doc in docs:
+        latest[doc["card"]] = doc
+    shards: dict[str, list[dict]] = {}
+    for doc in latest.values():
+        shards.setdefault(card_shard(doc["card"]), []).append({"card": doc["card"], "state": doc["state"]})
+    return shards
+
+
+def write_card_shards(folder: Path, docs: list[dict]) -> list[Path]:
+    """Write ``docs`` (card documents) as the shard files in ``folder``; drop any other shard."""
+    from progress.locations import ensure_private_dir
+
+    ensure_private_dir(folder)
+    shards = cards_by_shard(docs)
+    written = []
+    for name in sorted(shards):
+        atomic_write_json(folder / name, tinydb_tables("cards", {"cards": shards[name]}))
+        written.append(folder / name)
+    for name in os.listdir(folder):
+        if SHARD.match(name) and name not in shards:
+            os.unlink(folder / name)  # left by an earlier, interrupted run of this same migration
+    return written
+
+
 def backup_v1(data_dir: Path, raw: bytes) -> Path:
     """Keep the schema-1 file as it was (once: a re-run finds the same copy)."""
+    return backup_copy(data_dir, V1_BACKUP, raw)
+
+
+def backup_copy(data_dir: Path, base: str, raw: bytes) -> Path:
+    """Keep ``raw`` as ``<base>.json`` (``<base>-2.json``... if taken), once: a re-run finds the same copy."""
     number = 1
     while True:
         suffix = "" if number == 1 else f"-{number}"
-        path = data_dir / f"{V1_BACKUP}{suffix}.json"
+        path = data_dir / f"{base}{suffix}.json"
         try:
             if path.read_bytes() == raw:
                 return path
@@ -486,10 +581,10 @@ def migrate_v1(
     segment_size: int,
     hook: Callable[[str], None] | None = None,
 ) -> Path:
-    """Turn a schema-1 ``progress.json`` into the schema-2 files.
+    """Turn a schema-1 ``progress.json`` into the current (schema-3) files.
 
     Every step writes whole files atomically from the schema-1 data, and
-    ``progress.json`` (the only file saying which schema is in force) is
+    ``progress.json`` (the file saying schema 1 is in force) is
     replaced last. A run killed half way leaves schema 1 in force; the next
     open runs the migration again from the start and writes the same files:
     nothing is lost or counted twice. Call while holding the store lock.
@@ -499,7 +594,7 @@ def migrate_v1(
     layout = v1_to_v2(data)
     backup = backup_v1(data_dir, raw)
     step("backup")
-    atomic_write_json(data_dir / CARDS_FILE, tinydb_tables("cards", {"cards": layout.cards}))
+    write_card_shards(data_dir / CARDS_DIR, layout.cards)
     step("cards")
     write_segments(data_dir / ATTEMPTS_DIR, "attempts", layout.attempts, segment_size)
     step("attempts")
@@ -508,6 +603,47 @@ def migrate_v1(
     atomic_write_bytes(data_dir / MAIN_FILE, dumps(tinydb_tables("main", main_tables(layout))))
     step("done")
     return backup
+
+
+# ---------------------------------------------------------------- migration 2 -> 3
+
+
+def review_time(state: dict) -> datetime | None:
+    """When a card state was last reviewed (``last_review``, top level or FSRS's), if it says."""
+    for holder in (state, state.get("fsrs")):
+        if isinstance(holder, dict) and isinstance(holder.get("last_review"), str):
+            try:
+                return parse_time(holder["last_review"])
+            except ValueError:
+                continue
+    return None
+
+
+def merge_cards(have: list[dict], incoming: list[dict]) -> list[dict]:
+    """A shard's cards ``have`` with the schema-2 cards ``incoming`` (of the same shard) merged in.
+
+    A card only in ``incoming`` is added (at the end, in its order); a card in
+    both keeps the state in ``have`` unless ``incoming`` was reviewed later.
+    So merging the same cards again changes nothing (a migration re-run after
+    a kill writes the same files), and a ``cards.json`` written by an older
+    awstutor after the migration adds its cards and later reviews, taking
+    nothing away. The result is ``have`` itself when nothing changes.
+    """
+    index = {doc["card"]: i for i, doc in enumerate(have)}
+    merged = list(have)
+    changed = False
+    for doc in incoming:
+        i = index.get(doc["card"])
+        if i is None:
+            index[doc["card"]] = len(merged)
+            merged.append({"card": doc["card"], "state": doc["state"]})
+            changed = True
+            continue
+        new_at, old_at = review_time(doc["state"]), review_time(merged[i]["state"])
+        if new_at is not None and (old_at is None or new_at > old_at) and doc["state"] != merged[i]["state"]:
+            merged[i] = {"card": doc["card"], "state": doc["state"]}
+            changed = True
+    return merged if changed else have
 
 
 # ---------------------------------------------------------------- export / import

@@ -3,7 +3,7 @@
 One :class:`ProgressStore` per data folder (``Locations.resolve(...).data``)::
 
     progress.json         entries seen, quiz sessions, position, settings
-    cards.json            scheduler cards (FSRS state), keyed by card id
+    cards/<topic>.json    scheduler cards (FSRS state) of one topic, keyed by card id
     attempts/000001.json  answers, append-only segments of ``segment_size``
     marks/000001.json     "got it" / "again" marks, segmented the same way
     .lock                 the cross-process lock
@@ -16,7 +16,10 @@ Every file is a TinyDB database written through
   ``.lock`` and first reloads any file another process replaced (detected by
   stat: inode, mtime_ns, size).
 * **Fast at scale**: an answer rewrites only the open (last) segment, never the
-  history. A segment is sealed when the next one exists; sealed segments do not
+  history; rating a card rewrites only its topic's cards (``cards/<topic>.json``,
+  created with the topic's first card; every shard is read at open, and a
+  listing of ``cards/`` finds shards another process created since). A segment
+  is sealed when the next one exists; sealed segments do not
   change (except by :meth:`ProgressStore.reset`), so their summary (per
   question counts and last result, marks per entry, activity per quarter hour)
   is folded once and kept in memory and in ``summaries.json`` beside them,
@@ -24,9 +27,12 @@ Every file is a TinyDB database written through
   open segment and any segment sealed since; a changed sealed segment (a reset)
   makes the fold start over.
 * **Bad files** are moved aside (``progress.corrupt-<UTC time>.json``,
-  ``progress.newer-schema-v9-<UTC time>.json``...) with a line in
-  :attr:`ProgressStore.notices`, and the store starts fresh. Schema 1 files are
-  migrated (see :mod:`progress.schema`).
+  ``progress.newer-schema-v9-<UTC time>.json``, ``cards/s3.truncated-...``)
+  with a line in :attr:`ProgressStore.notices`, and the store starts that file
+  fresh (a bad sealed segment: goes on without its records). Schema 1 and 2
+  folders are migrated at open (see :mod:`progress.schema`): schema 2's
+  ``cards.json`` is merged into the shards, then kept as
+  ``cards.schema-v2-backup.json``.
 
 Nothing here imports Textual, ``tui`` or ``lessons``; ``filelock`` is imported
 only when a store is opened.
@@ -53,10 +59,12 @@ from progress import schema
 from progress.locations import ensure_private_dir
 from progress.schema import (
     ATTEMPTS_DIR,
-    CARDS_FILE,
+    CARDS_DIR,
     MAIN_FILE,
     MARKS_DIR,
     SEGMENT,
+    SHARD,
+    V2_CARDS_FILE,
     format_time,
     parse_time,
     segment_name,
@@ -70,6 +78,7 @@ from progress.storage import (
     Signature,
     atomic_write_bytes,
     dumps,
+    fsync_folder,
     move_aside,
     parse_json_bytes,
     remove_stale_temp_files,
@@ -196,21 +205,32 @@ def _segments(folder: Path) -> list[int]:
     return sorted(int(m.group(1)) for m in map(SEGMENT.match, names) if m)
 
 
+def _shards(folder: Path) -> list[str]:
+    try:
+        names = os.listdir(folder)
+    except (FileNotFoundError, NotADirectoryError):
+        return []
+    return sorted(name for name in names if SHARD.match(name))
+
+
 def data_files(data_dir: Path) -> list[Path]:
-    """The progress files in ``data_dir`` (read-only: creates nothing)."""
+    """The progress files in ``data_dir`` (read-only: creates nothing).
+
+    A schema-2 ``cards.json`` not migrated yet is listed too."""
     data_dir = Path(data_dir)
-    found = [data_dir / name for name in (MAIN_FILE, CARDS_FILE) if (data_dir / name).is_file()]
+    found = [data_dir / name for name in (MAIN_FILE, V2_CARDS_FILE) if (data_dir / name).is_file()]
+    found += [data_dir / CARDS_DIR / name for name in _shards(data_dir / CARDS_DIR)]
     for folder in (ATTEMPTS_DIR, MARKS_DIR):
         found += [data_dir / folder / segment_name(n) for n in _segments(data_dir / folder)]
     return found
 
 
 def moved_aside_files(data_dir: Path) -> list[Path]:
-    """Files moved aside as bad (and the schema-1 backup), oldest name first."""
+    """Files moved aside as bad (and the migration backups), oldest name first."""
     data_dir = Path(data_dir)
-    reasons = (".truncated-", ".corrupt-", ".wrong-shape-", ".newer-schema-v", schema.V1_BACKUP)
+    reasons = (".truncated-", ".corrupt-", ".wrong-shape-", ".newer-schema-v", schema.V1_BACKUP, schema.V2_CARDS_BACKUP)
     found = []
-    for folder in (data_dir, data_dir / ATTEMPTS_DIR, data_dir / MARKS_DIR):
+    for folder in (data_dir, data_dir / CARDS_DIR, data_dir / ATTEMPTS_DIR, data_dir / MARKS_DIR):
         try:
             names = sorted(os.listdir(folder))
         except OSError:
@@ -592,6 +612,74 @@ class _Log:
             pass  # a cache: not worth failing a read for
 
 
+# ---------------------------------------------------------------- scheduler cards, one file per topic
+
+
+class _Cards:
+    """The card shards ``cards/<name>.json`` (see :func:`progress.schema.shard_name`).
+
+    One TinyDB per shard, made on first use and kept (so each keeps its stat
+    check and its cache); a shard's file is created by its first card.
+    """
+
+    def __init__(self, store: ProgressStore, folder: Path) -> None:
+        self.store = store
+        self.folder = folder
+        self._dbs: dict[str, ProgressDB] = {}
+
+    def db(self, name: str) -> ProgressDB:
+        db = self._dbs.get(name)
+        if db is None:
+            db = self._dbs[name] = ProgressDB(
+                self.folder / name,
+                storage=AtomicJSONStorage,
+                stamp=schema.stamp("cards"),
+                validate=schema.shard_validator(name),
+                on_bad=self.store._on_bad,
+            )
+        return db
+
+    def of(self, card_id: str) -> ProgressDB:
+        """The shard that holds (or would hold) ``card_id``."""
+        return self.db(schema.card_shard(card_id))
+
+    def existing(self) -> list[ProgressDB]:
+        """The shards on disk now, including any another process created (one listing)."""
+        return [self.db(name) for name in _shards(self.folder)]
+
+    def docs(self) -> list[Document]:
+        """Every card document, shard by shard (in name order)."""
+        with self.store._mutex:
+            return [doc for db in self.existing() for doc in db.table("cards").all()]
+
+    def check(self) -> None:
+        """Read (and so validate) every shard now."""
+        for db in self.existing():
+            db.storage.read()
+
+    def delete_all(self) -> int:
+        """Remove every shard file (under the lock); returns how many cards they held."""
+        count = 0
+        for name in _shards(self.folder):
+            db = self.db(name)
+            count += len(db.table("cards"))
+            try:
+                os.unlink(self.folder / name)
+            except FileNotFoundError:
+                pass
+            db.atomic_storage.invalidate()
+        fsync_folder(self.folder)
+        return count
+
+    def invalidate(self) -> None:
+        for db in self._dbs.values():
+            db.atomic_storage.invalidate()
+
+    def close(self) -> None:
+        for db in self._dbs.values():
+            db.close()
+
+
 # ---------------------------------------------------------------- the store
 
 
@@ -608,7 +696,7 @@ class ProgressStore:
         self._mutex = threading.RLock()
         self._depth = 0
         self._main: ProgressDB | None = None
-        self._cards: ProgressDB | None = None
+        self._cards = _Cards(self, data_dir / CARDS_DIR)
         self._attempts = _Log(self, data_dir / ATTEMPTS_DIR, "attempts", segment_size)
         self._marks = _Log(self, data_dir / MARKS_DIR, "marks", segment_size)
         self._index_cache: dict[tuple[str, str], tuple[int, dict[str, int]]] = {}
@@ -641,7 +729,7 @@ class ProgressStore:
             raise ValueError("segment_size must be at least 1")
         try:
             ensure_private_dir(data_dir)
-            for folder in (ATTEMPTS_DIR, MARKS_DIR):
+            for folder in (CARDS_DIR, ATTEMPTS_DIR, MARKS_DIR):
                 ensure_private_dir(data_dir / folder)
         except OSError as error:
             raise ProgressError(f"cannot use the progress folder {data_dir}: {error.strerror or error}") from error
@@ -656,13 +744,13 @@ class ProgressStore:
 
     def _start(self, migration_hook: Callable[[str], None] | None) -> None:
         with self._writing():
-            for folder in (self.data_dir, self.data_dir / ATTEMPTS_DIR, self.data_dir / MARKS_DIR):
+            for folder in (self.data_dir, *(self.data_dir / name for name in (CARDS_DIR, ATTEMPTS_DIR, MARKS_DIR))):
                 remove_stale_temp_files(folder)
             self._check_main(migration_hook)
             self._main = self._db(MAIN_FILE, "main")
-            self._cards = self._db(CARDS_FILE, "cards")
             self._main.storage.read()
-            self._cards.storage.read()
+            self._cards.check()
+            self._migrate_v2_cards(migration_hook)
             self._attempts.check()
             self._marks.check()
 
@@ -698,6 +786,48 @@ class ProgressStore:
                 f"(the old file is kept as {backup})"
             )
 
+    def _migrate_v2_cards(self, hook: Callable[[str], None] | None) -> None:
+        """Merge a schema-2 ``cards.json`` into the shards, then keep it as a backup (under the lock).
+
+        ``cards.json`` is removed last, so a run killed half way is run again
+        at the next open; merging (:func:`~progress.schema.merge_cards`) what is
+        already in a shard changes nothing, so the re-run ends with the same
+        shards. Shards are read (validated) before, so a bad one is moved aside
+        first, never written over.
+        """
+        path = self.data_dir / V2_CARDS_FILE
+        try:
+            raw = path.read_bytes()
+        except FileNotFoundError:
+            return
+        except OSError as error:
+            raise ProgressError(f"cannot read {path}: {error.strerror or error}") from error
+        sig = stat_signature(path) or (0, 0, 0)
+        try:
+            data = parse_json_bytes(raw)
+            schema.validate(data, "cards")
+        except BadFile as bad:
+            self._on_bad(path, bad, sig)
+            return
+        step = hook or (lambda name: None)
+        backup = schema.backup_copy(self.data_dir, schema.V2_CARDS_BACKUP, raw)
+        step("backup")
+        ensure_private_dir(self._cards.folder)
+        for name, docs in sorted(schema.cards_by_shard(schema.docs_of(data, "cards")).items()):
+            db = self._cards.db(name)
+            have = [{"card": d["card"], "state": d["state"]} for d in db.table("cards")]
+            merged = schema.merge_cards(have, docs)
+            if merged is not have:
+                db.storage.write(schema.tinydb_tables("cards", {"cards": merged}))
+            step("shard")
+        os.unlink(path)
+        fsync_folder(self.data_dir)
+        step("done")
+        self.notices.append(
+            f"progress: moved the scheduler cards from {V2_CARDS_FILE} into {CARDS_DIR}/, one file per topic "
+            f"(schema 2 to {schema.SCHEMA_VERSION}; the old file is kept as {backup})"
+        )
+
     def _on_bad(self, path: Path, bad: BadFile, sig: Signature) -> None:
         """Move a bad file aside and say so (unless it changed since it was read)."""
         with self._writing():
@@ -705,14 +835,17 @@ class ProgressStore:
                 return  # replaced meanwhile: the caller reads the new one
             target = move_aside(path, bad.reason, self._now().astimezone(UTC).strftime("%Y%m%dT%H%M%SZ"))
             name = path.relative_to(self.data_dir) if path.is_relative_to(self.data_dir) else path
-            outcome = "started fresh" if path.parent == self.data_dir else "went on without its records"
+            # a file that holds all of its kind starts fresh; a segment, or a schema-2 cards.json
+            # (the shards hold the rest), leaves the others as they are
+            whole = path.parent in (self.data_dir, self.data_dir / CARDS_DIR) and path.name != V2_CARDS_FILE
+            outcome = "started fresh" if whole else "went on without its records"
             self.notices.append(f"progress: {name} {bad.detail}; moved it to {target} and {outcome}")
 
     def close(self) -> None:
         with self._mutex:
-            for db in (self._main, self._cards):
-                if db is not None:
-                    db.close()
+            if self._main is not None:
+                self._main.close()
+            self._cards.close()
             self._attempts.close()
             self._marks.close()
 
@@ -762,9 +895,9 @@ class ProgressStore:
                 raise ProgressError(f"could not save progress in {self.data_dir}: {error.strerror or error}") from error
 
     def _invalidate(self) -> None:
-        for db in (self._main, self._cards):
-            if db is not None:
-                db.atomic_storage.invalidate()
+        if self._main is not None:
+            self._main.atomic_storage.invalidate()
+        self._cards.invalidate()
         self._attempts.invalidate()
         self._marks.invalidate()
 
@@ -772,11 +905,6 @@ class ProgressStore:
     def _main_db(self) -> ProgressDB:
         assert self._main is not None, "store is not open"
         return self._main
-
-    @property
-    def _cards_db(self) -> ProgressDB:
-        assert self._cards is not None, "store is not open"
-        return self._cards
 
     def _index(self, db: ProgressDB, table: str, key: str) -> dict[str, int]:
         """``{doc[key]: doc_id}`` for a small table, rebuilt when its file changed."""
@@ -1012,26 +1140,29 @@ class ProgressStore:
 
     def card(self, card_id: str) -> dict | None:
         with self._mutex:
-            doc_id = self._index(self._cards_db, "cards", "card").get(card_id)
+            db = self._cards.of(card_id)
+            doc_id = self._index(db, "cards", "card").get(card_id)
             if doc_id is None:
                 return None
-            doc = self._cards_db.table("cards").get(doc_id=doc_id)
+            doc = db.table("cards").get(doc_id=doc_id)
             return copy.deepcopy(doc["state"]) if doc is not None else None
 
     def save_card(self, card_id: str, state: dict) -> None:
-        """Store a card's state (a JSON dict with ``"due"``, an ISO-8601 time with a timezone)."""
+        """Store a card's state (a JSON dict with ``"due"``, an ISO-8601 time with a timezone).
+
+        Rewrites only the card's topic file (``cards/<topic>.json``)."""
         _check_id(card_id, "card id")
         _check_card(state)
         with self._writing():
-            self._upsert(self._cards_db, "cards", "card", {"card": card_id, "state": copy.deepcopy(state)})
+            self._upsert(self._cards.of(card_id), "cards", "card", {"card": card_id, "state": copy.deepcopy(state)})
 
     def cards(self) -> dict[str, dict]:
-        return {d["card"]: copy.deepcopy(d["state"]) for d in self._docs(self._cards_db, "cards")}
+        return {d["card"]: copy.deepcopy(d["state"]) for d in self._cards.docs()}
 
     def due_cards(self, now: datetime | None = None) -> list[str]:
         """Card ids whose ``due`` is at or before ``now`` (default: the clock)."""
         moment = now or self._now()
-        return [d["card"] for d in self._docs(self._cards_db, "cards") if parse_time(d["state"]["due"]) <= moment]
+        return [d["card"] for d in self._cards.docs() if parse_time(d["state"]["due"]) <= moment]
 
     # ------------------------------------------------------------ activity
 
@@ -1071,7 +1202,7 @@ class ProgressStore:
             position = self.position()
             return {
                 "format": schema.EXPORT_FORMAT,
-                "schema": schema.SCHEMA_VERSION,
+                "schema": schema.EXPORT_VERSION,
                 "exported_at": format_time(self._now()),
                 "entries": [dict(d) for d in main.table("entries")],
                 "marks": [dict(d) for n in self._marks.numbers() for d in self._marks.read(n)],
@@ -1171,8 +1302,18 @@ class ProgressStore:
         result.updated["sessions"] = len(finished)
 
     def _import_cards(self, cards: list[dict], result: ImportResult) -> None:
-        table = self._cards_db.table("cards")
-        index = self._index(self._cards_db, "cards", "card")
+        result.added["cards"] = result.updated["cards"] = 0
+        by_shard: dict[str, list[dict]] = {}
+        for doc in cards:
+            by_shard.setdefault(schema.card_shard(doc["card"]), []).append(doc)
+        if by_shard:
+            ensure_private_dir(self._cards.folder)
+        for name in sorted(by_shard):
+            self._import_shard(self._cards.db(name), by_shard[name], result)
+
+    def _import_shard(self, db: ProgressDB, cards: list[dict], result: ImportResult) -> None:
+        table = db.table("cards")
+        index = self._index(db, "cards", "card")
         new, newer = [], {}
         for doc in cards:
             doc_id = index.get(doc["card"])
@@ -1189,8 +1330,8 @@ class ProgressStore:
             table.update(lambda d: d.update(state=by_card[d["card"]]), doc_ids=list(newer))
         if new:
             table.insert_multiple(new)
-        result.added["cards"] = len(new)
-        result.updated["cards"] = len(newer)
+        result.added["cards"] += len(new)
+        result.updated["cards"] += len(newer)
 
     def reset(self, prefix: str | None = None) -> dict[str, int]:
         """Delete progress: everything (``None``), or what lies under ``prefix`` (a topic id,
@@ -1198,7 +1339,7 @@ class ProgressStore:
         Returns how many records of each kind were deleted."""
         removed: dict[str, int] = {}
         with self._writing():
-            main, cards = self._main_db, self._cards_db
+            main = self._main_db
             if prefix is None:
                 removed["attempts"] = self._attempts.delete_all()
                 removed["marks"] = self._marks.delete_all()
@@ -1206,9 +1347,7 @@ class ProgressStore:
                     removed[name] = len(main.table(name))
                     if removed[name]:
                         main.table(name).truncate()
-                removed["cards"] = len(cards.table("cards"))
-                if removed["cards"]:
-                    cards.table("cards").truncate()
+                removed["cards"] = self._cards.delete_all()
                 return removed
             removed["attempts"] = self._attempts.remove_where(lambda d: under(d["question"], prefix))
             removed["marks"] = self._marks.remove_where(lambda d: under(d["entry"], prefix))
@@ -1219,7 +1358,8 @@ class ProgressStore:
             removed["position"] = _remove(
                 main.table("position"), lambda d: under(d["topic"], prefix) or under(d["entry"], prefix)
             )
-            removed["cards"] = _remove(cards.table("cards"), lambda d: under(d["card"], prefix))
+            # every card under a prefix is in the prefix's topic shard
+            removed["cards"] = _remove(self._cards.of(prefix).table("cards"), lambda d: under(d["card"], prefix))
         return removed
 
     # ------------------------------------------------------------ files

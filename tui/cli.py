@@ -147,11 +147,18 @@ def _run_topics(args: argparse.Namespace) -> int:
     if not rows:
         _warn("awstutor: no topics loaded")
         return EXIT_FAIL
+    import shutil
+
     id_width = max(len(r["id"]) for r in rows)
-    title_width = max(len(r["title"]) for r in rows)
+    room = shutil.get_terminal_size((80, 24)).columns - 1 - (3 + 2 + id_width + 2 + 2 + 7 + 2 + 9)
+    title_width = max(12, min(max(len(r["title"]) for r in rows), room))
+
+    def cut(title: str) -> str:
+        return title if len(title) <= title_width else title[: title_width - 3].rstrip() + "..."
+
     print(f"{'#':>3}  {'id':<{id_width}}  {'title':<{title_width}}  entries  questions")
     for r in rows:
-        print(f"{r['number']:>3}  {r['id']:<{id_width}}  {r['title']:<{title_width}}  {r['entries']:>7}  {r['questions']:>9}")
+        print(f"{r['number']:>3}  {r['id']:<{id_width}}  {cut(r['title']):<{title_width}}  {r['entries']:>7}  {r['questions']:>9}")
     total_e = sum(r["entries"] for r in rows)
     total_q = sum(r["questions"] for r in rows)
     print(f"{'':>3}  {'':<{id_width}}  {'total':<{title_width}}  {total_e:>7}  {total_q:>9}")

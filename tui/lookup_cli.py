@@ -162,8 +162,7 @@ class Style:
         except (AttributeError, ValueError):
             tty = False
         color = tty and "NO_COLOR" not in os.environ and os.environ.get("TERM") != "dumb"
-        encoding = (getattr(stream, "encoding", None) or "").lower().replace("-", "")
-        return cls(color, "•" if encoding == "utf8" else "-")
+        return cls(color, "-")  # ASCII: right on any terminal, font or locale
 
     def paint(self, text: str, code: str) -> str:
         return f"{code}{text}{RESET}" if self.color and code and text else text
@@ -270,7 +269,7 @@ def render(record: dict[str, Any], matched: list[str], width: int, style: Style)
     for update in record["updates"]:
         parts = [(f"Update (since {update['since']}):", UPDATE), (" ", "")]
         parts += fragments(update["current"], found)
-        parts += [(" — the notes say: ", DIM)] + fragments(update["note"], found, DIM)
+        parts += [(" - the notes say: ", DIM)] + fragments(update["note"], found, DIM)
         lines += wrap(parts, width, "  ", "    ", style)
     children = {child["id"] for child in record["children"]}
     see_also = [other for other in record.get("related", []) if other["id"] not in children]

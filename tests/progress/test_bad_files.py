@@ -86,6 +86,61 @@ def test_moving_aside_never_overwrites(data_dir, open_store, clock):
     assert texts == ["broken 0", "broken 1", "broken 2"]
 
 
+def shard(*cards: str, schema: int = 3) -> bytes:
+    docs = {str(i): {"card": c, "state": {"due": "2026-01-01T00:00:00+00:00"}} for i, c in enumerate(cards, 1)}
+    return json.dumps({"meta": {"1": {"schema": schema, "kind": "cards"}}, "cards": docs}).encode()
+
+
+@pytest.mark.parametrize(
+    ("raw", "reason"),
+    [
+        (
+            b'{"meta": {"1": {"schema": 3, "kind": "cards"}}, "cards": {"1": {"card": "s3/a", "state": {}}}}',
+            "wrong-shape",
+        ),
+        (b'{"meta": {"1": {"schema": 3, "kind": "cards"}}, "cards": {"1": {"card": "s3/a", "sta', "truncated"),
+        (b'{"meta": {"1": {"schema": 4, "kind": "cards"}}}', "newer-schema-v4"),
+        (b'{"cards": {}}', "wrong-shape"),  # no meta: every shard has one
+        (b"\x00\x00\x00", "corrupt"),
+        (b'{"meta": {"1": {"schema": 3, "kind": "main"}}}', "wrong-shape"),
+        (shard("s3/a", schema=2), "wrong-shape"),  # shards are schema 3
+        (shard("s3/a", "ec2/b"), "wrong-shape"),  # a card of another topic
+    ],
+)
+def test_a_bad_card_shard_is_moved_aside_and_the_other_shards_are_kept(raw, reason, data_dir, open_store, clock):
+    store = open_store(clock=clock)
+    store.set_setting("theme", "dark")
+    store.save_card("s3/a", {"due": "2026-01-01T00:00:00+00:00"})
+    store.save_card("ec2/b", {"due": "2026-01-02T00:00:00+00:00"})
+    store.close()
+    (data_dir / "cards" / "s3.json").write_bytes(raw)
+    store = open_store(clock=clock)
+    (moved,) = aside_files(data_dir / "cards")
+    assert moved.name == f"s3.{reason}-20261127T190211Z.json"
+    assert moved.read_bytes() == raw
+    (notice,) = store.notices  # found at open
+    assert notice.startswith("progress: cards/s3.json ") and "started fresh" in notice and "\n" not in notice
+    assert store.cards() == {"ec2/b": {"due": "2026-01-02T00:00:00+00:00"}}  # the other shard is intact
+    assert store.get_setting("theme") == "dark"  # and the other files
+    assert [p.name for p in store.moved_aside()] == [moved.name]
+    store.save_card("s3/c", {"due": "2026-01-03T00:00:00+00:00"})  # the shard starts fresh
+    assert sorted(store.cards()) == ["ec2/b", "s3/c"]
+    assert sorted(p.name for p in (data_dir / "cards").glob("*.json") if "-2026" not in p.name) == [
+        "ec2.json",
+        "s3.json",
+    ]
+
+
+def test_a_shard_broken_while_running_is_handled_on_the_next_read(data_dir, open_store, clock):
+    store = open_store(clock=clock)
+    store.save_card("s3/a", {"due": "2026-01-01T00:00:00+00:00"})
+    store.save_card("ec2/b", {"due": "2026-01-01T00:00:00+00:00"})
+    (data_dir / "cards" / "ec2.json").write_text("{oops")
+    assert store.card("ec2/b") is None
+    assert len(store.notices) == 1 and "cards/ec2.json was not valid JSON" in store.notices[0]
+    assert store.due_cards() == ["s3/a"]
+
+
 @pytest.mark.parametrize(
     ("raw", "reason"),
     [
@@ -94,13 +149,14 @@ def test_moving_aside_never_overwrites(data_dir, open_store, clock):
             "wrong-shape",
         ),
         (b'{"meta": {"1": {"schema": 2, "kind": "cards"}}, "cards": {"1": {"card": "s3/a", "sta', "truncated"),
-        (b'{"meta": {"1": {"schema": 3, "kind": "cards"}}}', "newer-schema-v3"),
+        (b'{"meta": {"1": {"schema": 4, "kind": "cards"}}}', "newer-schema-v4"),
         (b'{"cards": {}}', "wrong-shape"),  # no meta: a schema-2 file always has one
     ],
 )
-def test_a_bad_cards_file_is_moved_aside_too(raw, reason, data_dir, open_store, clock):
+def test_a_bad_schema_2_cards_file_is_moved_aside_not_migrated(raw, reason, data_dir, open_store, clock):
     store = open_store(clock=clock)
     store.set_setting("theme", "dark")
+    store.save_card("ec2/b", {"due": "2026-01-02T00:00:00+00:00"})
     store.close()
     (data_dir / "cards.json").write_bytes(raw)
     store = open_store(clock=clock)
@@ -108,8 +164,9 @@ def test_a_bad_cards_file_is_moved_aside_too(raw, reason, data_dir, open_store, 
     assert moved.name == f"cards.{reason}-20261127T190211Z.json"
     assert moved.read_bytes() == raw
     assert len(store.notices) == 1 and "cards.json" in store.notices[0]
-    assert store.cards() == {}
+    assert store.cards() == {"ec2/b": {"due": "2026-01-02T00:00:00+00:00"}}
     assert store.get_setting("theme") == "dark"  # the other files are untouched
+    assert not (data_dir / "cards.json").exists()
 
 
 def test_a_bad_segment_is_moved_aside_and_the_rest_is_kept(data_dir, open_store, clock):
@@ -237,11 +294,14 @@ def test_schema_1_migrates_keeping_every_record(with_meta, data_dir, open_store)
     original = (data_dir / "progress.json").read_bytes()
     store = open_store(segment_size=10)
     check_v1_content(store, v1)
-    assert len(store.notices) == 1 and "from schema 1 to 2" in store.notices[0]
+    assert len(store.notices) == 1 and "from schema 1 to 3" in store.notices[0]
     assert (data_dir / "progress.schema-v1-backup.json").read_bytes() == original
     assert str(data_dir / "progress.schema-v1-backup.json") in store.notices[0]
     main = json.loads((data_dir / "progress.json").read_text())
-    assert main["meta"]["1"] == {"schema": 2, "kind": "main"}
+    assert main["meta"]["1"] == {"schema": 2, "kind": "main"}  # the main file's layout is the same in schema 3
+    assert not (data_dir / "cards.json").exists()
+    cards = json.loads((data_dir / "cards" / "s3.json").read_text())
+    assert cards["meta"]["1"] == {"schema": 3, "kind": "cards"} and len(cards["cards"]) == 1
     assert [p.name for p in sorted((data_dir / "attempts").glob("0*.json"))] == [
         "000001.json",
         "000002.json",

@@ -162,13 +162,14 @@ def test_files_hold_the_schema_version_and_every_time_is_aware_utc(open_store, d
     store.save_card("s3/a", {"due": "2026-12-01T00:00:00+00:00"})
     for path in store.files():
         data = json.loads(path.read_text())
-        assert data["meta"]["1"]["schema"] == 2
+        kind = "cards" if path.parent.name == "cards" else data["meta"]["1"]["kind"]
+        assert data["meta"]["1"] == {"schema": 3 if kind == "cards" else 2, "kind": kind}  # schema 3 changed cards only
     main = json.loads((data_dir / "progress.json").read_text())
     entry = main["entries"]["1"]
     for value in (entry["first_seen"], entry["last_seen"]):
         assert datetime.fromisoformat(value).utcoffset() == timedelta(0)
     names = [p.relative_to(data_dir).as_posix() for p in store.files()]
-    assert names == ["progress.json", "cards.json", "attempts/000001.json", "marks/000001.json"]
+    assert names == ["progress.json", "cards/s3.json", "attempts/000001.json", "marks/000001.json"]
 
 
 def test_clock_must_be_timezone_aware(open_store):

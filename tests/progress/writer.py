@@ -3,6 +3,7 @@
     writer.py DATA_DIR loop SEGMENT_SIZE            record until killed
     writer.py DATA_DIR count SEGMENT_SIZE N GO_FILE wait for GO_FILE, then record N answers
     writer.py DATA_DIR open SEGMENT_SIZE            open the store (e.g. to migrate) and print "opened"
+    writer.py DATA_DIR cards SEGMENT_SIZE N GO_FILE wait for GO_FILE, then save N cards of topic "shared"
 
 After each recording call has returned it prints one line, flushed:
 ``A <attempt id>``, ``M <entry id>`` (marked "got"), ``C <card id> <n>``,
@@ -44,17 +45,25 @@ def record(store: ProgressStore, tag: str, i: int) -> None:
         say(f"S {key} {i}")
 
 
+def save_cards(store: ProgressStore, tag: str, i: int) -> None:
+    """One card of its own and the card both writers update, all in one shard."""
+    card = f"shared/q/c-{tag}-{i}"
+    store.save_card(card, {"due": "2026-01-01T00:00:00+00:00", "n": i})
+    say(f"C {card} {i}")
+    store.save_card("shared/both", {"due": "2026-01-01T00:00:00+00:00", "n": i, "by": tag})
+
+
 def main(argv: list[str]) -> int:
     data_dir, mode, size = Path(argv[0]), argv[1], int(argv[2])
     tag = str(os.getpid())
-    if mode == "count":
+    if mode in ("count", "cards"):
         count, go = int(argv[3]), Path(argv[4])
         store = ProgressStore.open(data_dir, segment_size=size)
         say("ready")
         while not go.exists():
             time.sleep(0.001)
         for i in range(count):
-            record(store, tag, i)
+            (record if mode == "count" else save_cards)(store, tag, i)
         store.close()
         return 0
     store = ProgressStore.open(data_dir, segment_size=size)

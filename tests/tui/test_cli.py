@@ -116,3 +116,11 @@ def test_topics_command_never_imports_textual() -> None:
     code = "import sys, io, contextlib\nfrom tui.cli import main\nwith contextlib.redirect_stdout(io.StringIO()):\n    main(['topics'])\nprint('textual' in sys.modules)"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT)
     assert out.stdout.strip() == "False", out.stderr
+
+
+def test_topics_table_fits_the_terminal(cli) -> None:
+    for width in (80, 70):
+        result = cli("topics", env={"COLUMNS": str(width)})
+        assert result.returncode == 0
+        assert max(len(line) for line in result.stdout.splitlines()) < width
+        assert "..." in result.stdout  # long titles are cut, not wrapped

@@ -104,7 +104,7 @@ def test_update_callouts_and_added_labels(cli, warm_cache) -> None:
     result = lookup(cli, warm_cache, "sqs", "message", "size", "limit", "-n", "1")
     text = " ".join(result.stdout.split())
     assert "Update (since 2025): Up to 1 MiB per message" in text
-    assert "— the notes say: Limitation of 256 KB per message sent." in text
+    assert "- the notes say: Limitation of 256 KB per message sent." in text
     added = lookup(cli, warm_cache, "kcl", "-n", "1")
     assert "added, not in the original notes" in added.stdout
     assert "added, not in the original notes" not in result.stdout
