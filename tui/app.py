@@ -106,14 +106,21 @@ class TutorApp(App[None]):
             from tui import quiz_state
 
             saved = self.store.get_setting(quiz_state.SETTING)
-            if saved:
-                answered = len(saved.get("responses", {})) if isinstance(saved, dict) else 0
-                total = len(saved.get("items", [])) if isinstance(saved, dict) else 0
+            answered = len(saved.get("responses", {})) if isinstance(saved, dict) else 0
+            if answered:
+                total = len(saved.get("items", []))
                 self.notify(
                     f"You have an unfinished quiz ({answered} of {total} answered). Press z to resume it.",
                     title="Welcome back",
                     timeout=12,
                 )
+
+    def on_resize(self, event) -> None:
+        """Too small to draw: the notice must not hide under a toast."""
+        from tui.widgets.status import TooSmall
+
+        if event.size.width < TooSmall.MIN_WIDTH or event.size.height < TooSmall.MIN_HEIGHT:
+            self.clear_notifications()
 
     # ------------------------------------------------------------------ progress
 

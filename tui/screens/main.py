@@ -128,8 +128,10 @@ class MainScreen(Screen[None]):
         where = f"{self.topic.number} {self.topic.title}"
         if self.current is not None:
             where += f" | entry {self.index + 1} of {total}"
+            status.short = f"{self.topic.number} {self.current.term} {self.index + 1}/{total}"
         else:
             where += " | end of topic"
+            status.short = f"{self.topic.number} end of topic"
         status.where = where
         learned = sum(1 for e in self.order if self.tutor.mark_of(e.id) == "got")
         due = self.tutor.due_count()

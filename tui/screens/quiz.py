@@ -150,6 +150,7 @@ class QuizScreen(Screen[None]):
         if self.state.index in self.state.flagged:
             where += " [flagged]"
         status.where = where
+        status.short = f"{'Exam' if self.is_exam else 'Quiz'} {self.state.index + 1}/{total}"
         if self.is_exam:
             status.counts = f"answered {len(self.state.responses)}/{total} | {self._time_left()}"
         else:

@@ -73,7 +73,7 @@ class QuestionView(Vertical):
                 selected = {i for i, c in enumerate(item.choices) if c in chosen}
             widget = ChoiceList(item.choices, multi=question.type == "multi", selected=selected, id="choices")
             await answer.mount(widget)
-            widget.focus()
+            widget.focus(scroll_visible=False)  # the prompt stays in view on a short terminal
         else:
             box = SteadyInput(
                 value="" if previous is None else str(previous),
@@ -81,7 +81,7 @@ class QuestionView(Vertical):
                 id="typed",
             )
             await answer.mount(box)
-            box.focus()
+            box.focus(scroll_visible=False)
 
     def focus_answer(self) -> None:
         for selector in ("#choices", "#typed"):

@@ -23,10 +23,13 @@ class StatusBar(Static):
     """
 
     where = reactive("", layout=False)
+    short = reactive("", layout=False)  # what to say instead of ``where`` when it does not fit
     counts = reactive("", layout=False)
 
     def render(self) -> Content:
         left = Content.assemble(("awstutor", "bold"), " | ", self.where)
+        if self.short and left.cell_length > self.size.width - 2:
+            left = Content(self.short)
         if not self.counts:
             return left
         right = Content(self.counts)
