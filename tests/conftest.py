@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import sys
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -20,6 +21,31 @@ def private_dirs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
         monkeypatch.setenv(f"AWSTUTOR_{kind.upper()}_DIR", str(folder))
     monkeypatch.delenv("NO_COLOR", raising=False)
     return tmp_path
+
+
+class FakeClock:
+    """A clock the test moves by hand (aware UTC datetimes)."""
+
+    def __init__(self, start: datetime) -> None:
+        self.now = start
+
+    def __call__(self) -> datetime:
+        return self.now
+
+    def advance(self, **delta: float) -> datetime:
+        self.now += timedelta(**delta)
+        return self.now
+
+
+@pytest.fixture
+def clock_at():
+    """``clock_at(datetime)``: a :class:`FakeClock` starting then."""
+    return FakeClock
+
+
+@pytest.fixture
+def clock(clock_at) -> FakeClock:
+    return clock_at(datetime(2026, 11, 27, 19, 2, 11, tzinfo=UTC))
 
 
 @pytest.fixture

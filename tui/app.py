@@ -199,19 +199,10 @@ class TutorApp(App[None]):
 
     def describe_when(self, moment: datetime) -> str:
         """'in 3 days (Mon 30 Nov, 10:04)' in the learner's local time."""
+        from progress.dashboard import describe_when
+
         now = self.scheduler.now()
-        delta = moment - now
-        local = moment.astimezone(self.store.local(now).tzinfo)
-        stamp = local.strftime("%a %d %b, %H:%M")
-        seconds = delta.total_seconds()
-        if seconds < 3600:
-            span = f"in {max(1, int(seconds // 60))} min"
-        elif seconds < 86400:
-            span = f"in {int(seconds // 3600)} h"
-        else:
-            days = int(seconds // 86400)
-            span = f"in {days} day{'s' if days != 1 else ''}"
-        return f"{span} ({stamp})"
+        return describe_when(moment, now, self.store.local(now).tzinfo)
 
     # ------------------------------------------------------------------ quizzes
 

@@ -6,40 +6,12 @@ import os
 import subprocess
 import sys
 from collections.abc import Callable, Iterator
-from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
 WRITER = Path(__file__).resolve().parent / "writer.py"
-
-
-@pytest.fixture(autouse=True)
-def private_dirs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """Every awstutor location points into this test's own temporary folder."""
-    for kind in ("data", "config", "cache"):
-        monkeypatch.setenv(f"AWSTUTOR_{kind.upper()}_DIR", str(tmp_path / f"awstutor-{kind}"))
-    return tmp_path
-
-
-class FakeClock:
-    """A clock the test moves by hand (aware UTC datetimes)."""
-
-    def __init__(self, start: datetime | None = None) -> None:
-        self.now = start or datetime(2026, 11, 27, 19, 2, 11, tzinfo=UTC)
-
-    def __call__(self) -> datetime:
-        return self.now
-
-    def advance(self, **delta: float) -> datetime:
-        self.now += timedelta(**delta)
-        return self.now
-
-
-@pytest.fixture
-def clock() -> FakeClock:
-    return FakeClock()
 
 
 @pytest.fixture

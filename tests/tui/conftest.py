@@ -6,7 +6,7 @@ Every app is built by ``tui.app.create_app``, the same factory the command uses.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -14,20 +14,6 @@ import pytest
 from lessons.loader import load_course
 from lessons.model import Course
 from progress.store import ProgressStore
-
-
-class FakeClock:
-    """A clock the test moves by hand (aware UTC datetimes)."""
-
-    def __init__(self, start: datetime | None = None) -> None:
-        self.now = start or datetime(2026, 11, 27, 9, 0, 0, tzinfo=UTC)
-
-    def __call__(self) -> datetime:
-        return self.now
-
-    def advance(self, **delta: float) -> datetime:
-        self.now += timedelta(**delta)
-        return self.now
 
 
 @pytest.fixture(scope="session")
@@ -38,8 +24,9 @@ def course() -> Course:
 
 
 @pytest.fixture
-def clock() -> FakeClock:
-    return FakeClock()
+def clock(clock_at):
+    """Morning UTC: the dashboard and review dates in snapshots depend on it."""
+    return clock_at(datetime(2026, 11, 27, 9, 0, 0, tzinfo=UTC))
 
 
 @pytest.fixture
@@ -48,7 +35,7 @@ def data_dir(tmp_path: Path) -> Path:
 
 
 @pytest.fixture
-def open_store(data_dir: Path, clock: FakeClock) -> Iterator[Callable[..., ProgressStore]]:
+def open_store(data_dir: Path, clock) -> Iterator[Callable[..., ProgressStore]]:
     opened: list[ProgressStore] = []
 
     def opener(**kwargs) -> ProgressStore:
@@ -69,7 +56,7 @@ def store(open_store) -> ProgressStore:
 
 
 @pytest.fixture
-def make_app(course: Course, store: ProgressStore, clock: FakeClock):
+def make_app(course: Course, store: ProgressStore, clock):
     """``make_app(**kwargs)``: the app as the command builds it, on the test's store and clock."""
     from tui.app import create_app
 
