@@ -81,6 +81,7 @@ class TutorApp(App[None]):
         self.scheduler = Scheduler(store, clock=clock)
         self.calc_history: list = []  # the session's calculations, shared by every screen
         self._marks: dict[str, str] = {}
+        self._seen: set[str] = set()
         self._load_marks()
         theme = store.get_setting("theme")
         if theme in (LIGHT_THEME, DARK_THEME):
@@ -91,7 +92,8 @@ class TutorApp(App[None]):
     def on_mount(self) -> None:
         for notice in self._notices:
             self.notify(notice, severity="warning", timeout=12)
-        if self.store.position() is None and self.start.quiz is None and not self.start.review:
+        if not self.store.get_setting("welcomed") and self.start.quiz is None and not self.start.review:
+            self.store.set_setting("welcomed", True)
             self.notify(
                 "Welcome. n and p step through a topic, g marks an entry learned, a marks it for again, "
                 "q quizzes you, t shows the topics. ? lists every key; ctrl+q quits (all is saved as you go).",
@@ -147,7 +149,11 @@ class TutorApp(App[None]):
         return position[1] if position else None
 
     def remember_position(self, topic_id: str, entry_id: str) -> None:
+        """Where the learner is (to resume there) and that the entry was seen (once a session)."""
         self.store.save_position(topic_id, entry_id)
+        if entry_id not in self._seen:
+            self._seen.add(entry_id)
+            self.store.mark_seen(entry_id)
 
     def due_count(self) -> int:
         return sum(self.due_by_topic().values())

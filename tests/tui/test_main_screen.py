@@ -263,3 +263,12 @@ async def test_no_timers_run_while_idle(make_app) -> None:
         await pilot.press("n", "g", "t", "down", "t")
         await pilot.pause(0.3)
         assert running_repeating_timers(app) == []
+
+
+async def test_entries_shown_are_recorded_as_seen(make_app, store) -> None:
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("n", "n")
+    assert store.entry_state("iam-ec2/iam").seen_at is not None
+    assert store.entry_state("iam-ec2/mfa").seen_at is not None
+    assert store.entry_state("iam-ec2/ec2").seen_at is None

@@ -28,4 +28,5 @@ def test_main_screen_no_color(snap_compare, make_app, monkeypatch: pytest.Monkey
 
 def test_lesson_with_update_callout(snap_compare, make_app, store) -> None:
     store.save_position("lambda", "lambda/lambda-memory")
+    store.set_setting("welcomed", True)
     assert snap_compare(make_app(), terminal_size=(80, 24))
