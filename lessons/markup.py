@@ -50,3 +50,9 @@ def unbalanced(text: str) -> str | None:
     if stripped.count("`") % 2:
         return "unbalanced ` code mark"
     return None
+
+
+def update_heading(since: str) -> str:
+    """``Update (since Dec 2020)``, or plain ``Update`` when the date is not known."""
+    since = since.strip()
+    return f"Update (since {since})" if since and since not in {"-", "\u2014", "\u2013", "?"} else "Update"

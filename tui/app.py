@@ -443,7 +443,7 @@ class TutorApp(App[None]):
         for child in entry.children:
             lines.append(f"- {child.title}")
         for update in entry.updates:
-            lines.append(f"Update (since {update.since}): {markup.plain(update.current)} [{update.source}]")
+            lines.append(f"{markup.update_heading(update.since)}: {markup.plain(update.current)} [{update.source}]")
         lines.append(f"(notes lines {line_ranges(entry.lines)})")
         return "\n".join(lines)
 

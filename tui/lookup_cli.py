@@ -267,7 +267,9 @@ def render(record: dict[str, Any], matched: list[str], width: int, style: Style)
     for note in record["notes"]:
         lines += wrap(fragments(note, found), width, bullet, " " * len(bullet), style)
     for update in record["updates"]:
-        parts = [(f"Update (since {update['since']}):", UPDATE), (" ", "")]
+        from lessons.markup import update_heading
+
+        parts = [(f"{update_heading(update['since'])}:", UPDATE), (" ", "")]
         parts += fragments(update["current"], found)
         parts += [(" - the notes say: ", DIM)] + fragments(update["note"], found, DIM)
         lines += wrap(parts, width, "  ", "    ", style)

@@ -19,3 +19,9 @@ def test_unbalanced_marks_are_reported() -> None:
     assert markup.unbalanced("broken {{1} here") == "unbalanced {{ }} number mark"
     assert markup.unbalanced("broken `x here") == "unbalanced ` code mark"
     assert markup.unbalanced("${VariableName} is fine") is None
+
+
+def test_update_heading_without_a_known_date() -> None:
+    assert markup.update_heading("Dec 2020") == "Update (since Dec 2020)"
+    assert markup.update_heading("\u2014") == "Update"
+    assert markup.update_heading("") == "Update"

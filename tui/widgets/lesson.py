@@ -196,7 +196,7 @@ class LessonView(VerticalScroll, can_focus=True):
         after = Static(Content.assemble(("Now:", "bold"), "\n", render_markup(update.current)), classes="new")
         source = Static(Content.assemble(("Source: ", "italic"), (update.source, "italic")), classes="update-source")
         box = Vertical(Horizontal(before, after, classes="compare"), source, classes="update")
-        box.border_title = f"Update (since {update.since})"
+        box.border_title = markup.update_heading(update.since)
         return box
 
     def _link_widget(self, link: Link) -> Widget:
