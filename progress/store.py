@@ -763,22 +763,31 @@ class ProgressStore:
             on_bad=self._on_bad,
         )
 
-    def _check_main(self, migration_hook: Callable[[str], None] | None) -> None:
-        """Migrate a schema-1 ``progress.json``; move a bad or newer one aside (under the lock)."""
-        path = self.data_dir / MAIN_FILE
+    def _read_valid(self, path: Path, kind: str) -> tuple[bytes, Any, int] | None:
+        """``(raw bytes, data, schema version)`` of a file that validates as ``kind``;
+        None when it is absent, or bad (then moved aside and told). Under the lock."""
         try:
             raw = path.read_bytes()
         except FileNotFoundError:
-            return
+            return None
         except OSError as error:
             raise ProgressError(f"cannot read {path}: {error.strerror or error}") from error
         sig = stat_signature(path) or (0, 0, 0)
         try:
             data = parse_json_bytes(raw)
-            version = schema.validate(data, "main")
+            version = schema.validate(data, kind)
         except BadFile as bad:
             self._on_bad(path, bad, sig)
+            return None
+        return raw, data, version
+
+    def _check_main(self, migration_hook: Callable[[str], None] | None) -> None:
+        """Migrate a schema-1 ``progress.json``; move a bad or newer one aside (under the lock)."""
+        path = self.data_dir / MAIN_FILE
+        found = self._read_valid(path, "main")
+        if found is None:
             return
+        raw, data, version = found
         if version == 1:
             backup = schema.migrate_v1(self.data_dir, raw, data, segment_size=self.segment_size, hook=migration_hook)
             self.notices.append(
@@ -796,19 +805,10 @@ class ProgressStore:
         first, never written over.
         """
         path = self.data_dir / V2_CARDS_FILE
-        try:
-            raw = path.read_bytes()
-        except FileNotFoundError:
+        found = self._read_valid(path, "cards")
+        if found is None:
             return
-        except OSError as error:
-            raise ProgressError(f"cannot read {path}: {error.strerror or error}") from error
-        sig = stat_signature(path) or (0, 0, 0)
-        try:
-            data = parse_json_bytes(raw)
-            schema.validate(data, "cards")
-        except BadFile as bad:
-            self._on_bad(path, bad, sig)
-            return
+        raw, data, _ = found
         step = hook or (lambda name: None)
         backup = schema.backup_copy(self.data_dir, schema.V2_CARDS_BACKUP, raw)
         step("backup")
