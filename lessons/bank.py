@@ -674,7 +674,7 @@ class _Generator:
         distractors = self._term_distractors(entry)
         if len(distractors) < 3:
             return
-        prompt = f"Which term is defined as: \"{_plain_numbers(hidden)}\"?"
+        prompt = f'Which term is defined as: "{_plain_numbers(hidden)}"?'
         explain = f"{entry.term}: {definition}"
         if entry.full_form:
             explain = f"{entry.term} ({entry.full_form}): {definition}"

@@ -25,7 +25,9 @@ from lessons.model import Course, Entry, Question
 HEADER_CELLS = ("terms", "full form", "definition", "note")
 _WORD = re.compile(r"[a-z0-9]+")
 # "1)", "(2)", "3." or a bare "4" in a cell of its own: list and question numbering, not facts.
-_LIST_MARKER = re.compile(r"(?:^|(?<=\t)|(?<=\s))\(?\d{1,2}\s*\)|^\s*\d{1,2}\.(?!\d)|(?:^|(?<=\t))\s*\d{1,2}\s*(?=\t|$)")
+_LIST_MARKER = re.compile(
+    r"(?:^|(?<=\t)|(?<=\s))\(?\d{1,2}\s*\)|^\s*\d{1,2}\.(?!\d)|(?:^|(?<=\t))\s*\d{1,2}\s*(?=\t|$)"
+)
 # Digits that are part of a name (S3, EC2, t2.large, x4-large, v2, SHA-256 is kept: hyphen).
 _NUMBER = re.compile(r"(?<![A-Za-z0-9.])\d+(?:\.\d+)?")
 _STOP = frozenset(
@@ -161,4 +163,3 @@ def check(course: Course, notes: str, *, threshold: float = 0.5) -> Report:
 
 def check_file(course: Course, notes_path: Path) -> Report:
     return check(course, notes_path.read_text(encoding="utf-8"))
-

@@ -77,9 +77,7 @@ def load_course(extra_dirs: Iterable[str | Path] = (), *, builtin: bool = True) 
         clash = next((t for t in topics if t.id == topic.id or t.number == topic.number), None)
         if clash is not None:
             what = f"id '{topic.id}'" if clash.id == topic.id else f"number {topic.number}"
-            problems.append(
-                LessonError(file, 1, f"duplicate topic {what} (already loaded from {clash.source_file})")
-            )
+            problems.append(LessonError(file, 1, f"duplicate topic {what} (already loaded from {clash.source_file})"))
             continue
         topics.append(topic)
     topics.sort(key=lambda t: t.number)
@@ -99,7 +97,9 @@ def _signature(folders: list[Path]) -> list:
     sig: list = [CACHE_FORMAT, sys.version_info[:2], os.stat(__file__).st_mtime_ns]
     for folder in folders:
         try:
-            files = sorted((p.name, p.stat().st_size, p.stat().st_mtime_ns) for p in folder.glob("*.toml") if p.is_file())
+            files = sorted(
+                (p.name, p.stat().st_size, p.stat().st_mtime_ns) for p in folder.glob("*.toml") if p.is_file()
+            )
         except OSError:
             files = None
         sig.append((str(folder), files))
@@ -253,7 +253,7 @@ class _FileParser:
                     raise self.fail(where, f"bad line range '{item}' in {what}")
                 numbers.extend(range(low, high + 1))
             else:
-                raise self.fail(where, f"bad line number {item!r} in {what} (use 12 or \"12-15\")")
+                raise self.fail(where, f'bad line number {item!r} in {what} (use 12 or "12-15")')
         return tuple(sorted(set(numbers)))
 
     # -- tables ---------------------------------------------------------------
@@ -285,12 +285,9 @@ class _FileParser:
         raw_entries = data["entries"]
         if not isinstance(raw_entries, list) or not raw_entries:
             raise self.fail(self.loc.key((), "entries"), "a topic needs at least one [[entries]] table")
-        entries = tuple(
-            self.entry(raw, ("entries", i), topic_id, None) for i, raw in enumerate(raw_entries)
-        )
+        entries = tuple(self.entry(raw, ("entries", i), topic_id, None) for i, raw in enumerate(raw_entries))
         questions = tuple(
-            self.question(raw, ("questions", i), topic_id)
-            for i, raw in enumerate(self.table_list(data, "questions"))
+            self.question(raw, ("questions", i), topic_id) for i, raw in enumerate(self.table_list(data, "questions"))
         )
         skipped = tuple(self.skipped(raw, ("skipped", i)) for i, raw in enumerate(self.table_list(data, "skipped")))
         edits = tuple(self.edit(raw, ("edits", i)) for i, raw in enumerate(self.table_list(data, "edits")))
@@ -351,7 +348,9 @@ class _FileParser:
         notes = self.texts(raw, path, "notes", what)
         kind = raw.get("kind", "concept")
         if kind not in ENTRY_KINDS:
-            raise self.fail(self.loc.key(path, "kind"), f"unknown kind {kind!r} in {what} (one of {', '.join(ENTRY_KINDS)})")
+            raise self.fail(
+                self.loc.key(path, "kind"), f"unknown kind {kind!r} in {what} (one of {', '.join(ENTRY_KINDS)})"
+            )
         added = raw.get("added", False)
         if not isinstance(added, bool):
             raise self.fail(self.loc.key(path, "added"), f"'added' of {what} must be true or false")
@@ -363,8 +362,7 @@ class _FileParser:
             for i, child in enumerate(self.table_list(raw, "children", path))
         )
         updates = tuple(
-            self.update(u, path + ("updates", i), what)
-            for i, u in enumerate(self.table_list(raw, "updates", path))
+            self.update(u, path + ("updates", i), what) for i, u in enumerate(self.table_list(raw, "updates", path))
         )
         if not (definition or notes or children or full_form):
             raise self.fail(line, f"{what} needs a full form, definition, notes or children")
@@ -430,7 +428,9 @@ class _FileParser:
         self.seen_questions[slug] = self.loc.key(path, "id")
         origin, qtype = raw["origin"], raw["type"]
         if origin not in QUESTION_ORIGINS:
-            raise self.fail(self.loc.key(path, "origin"), f"'origin' of {what} must be one of {', '.join(QUESTION_ORIGINS)}")
+            raise self.fail(
+                self.loc.key(path, "origin"), f"'origin' of {what} must be one of {', '.join(QUESTION_ORIGINS)}"
+            )
         if qtype not in QUESTION_TYPES:
             raise self.fail(self.loc.key(path, "type"), f"'type' of {what} must be one of {', '.join(QUESTION_TYPES)}")
         prompt = self.text(raw, path, "prompt", what) or ""
@@ -584,9 +584,15 @@ def _first_bad_reference(topic: Topic, known: set[str]) -> LessonError | None:
     for entry in topic.walk():
         for ref in entry.related:
             if ref not in known:
-                return LessonError(topic.source_file, where(ref, entry.source_line), f"entry '{entry.slug}' links to unknown entry '{ref}'")
+                return LessonError(
+                    topic.source_file,
+                    where(ref, entry.source_line),
+                    f"entry '{entry.slug}' links to unknown entry '{ref}'",
+                )
             if ref == entry.id:
-                return LessonError(topic.source_file, where(ref, entry.source_line), f"entry '{entry.slug}' links to itself")
+                return LessonError(
+                    topic.source_file, where(ref, entry.source_line), f"entry '{entry.slug}' links to itself"
+                )
     for question in topic.questions:
         if question.entry_id not in known:
             return LessonError(
@@ -607,4 +613,3 @@ def _closest(word: str, options: Iterable[str]) -> str | None:
 def describe(problems: Sequence[LessonError]) -> list[str]:
     """One line per problem, for the command line and the app's notices."""
     return [f"lessons: {p}" for p in problems]
-

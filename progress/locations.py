@@ -26,7 +26,11 @@ import sys
 from pathlib import Path
 
 APP = "awstutor"
-_XDG = {"data": ("XDG_DATA_HOME", ".local/share"), "config": ("XDG_CONFIG_HOME", ".config"), "cache": ("XDG_CACHE_HOME", ".cache")}
+_XDG = {
+    "data": ("XDG_DATA_HOME", ".local/share"),
+    "config": ("XDG_CONFIG_HOME", ".config"),
+    "cache": ("XDG_CACHE_HOME", ".cache"),
+}
 
 
 def _platform(kind: str) -> Path:
@@ -67,7 +71,11 @@ class Locations:
         return f"Locations(data={self.data!r}, config={self.config!r}, cache={self.cache!r})"
 
     def __eq__(self, other: object) -> bool:
-        return isinstance(other, Locations) and (self.data, self.config, self.cache) == (other.data, other.config, other.cache)
+        return isinstance(other, Locations) and (self.data, self.config, self.cache) == (
+            other.data,
+            other.config,
+            other.cache,
+        )
 
     @classmethod
     def resolve(cls, data_dir: str | os.PathLike | None = None) -> Locations:

@@ -44,7 +44,12 @@ class TutorApp(App[None]):
     COMMANDS = App.COMMANDS | {TopicCommands, EntryCommands, ActionCommands}
     # -tiny: too small to draw; -small: stack side-by-side panels; -narrow: the tree becomes
     # a toggled panel (80x24 over SSH); -wide: tree and lesson side by side.
-    HORIZONTAL_BREAKPOINTS: ClassVar[list[tuple[int, str]]] = [(0, "-tiny"), (30, "-small"), (60, "-narrow"), (100, "-wide")]
+    HORIZONTAL_BREAKPOINTS: ClassVar[list[tuple[int, str]]] = [
+        (0, "-tiny"),
+        (30, "-small"),
+        (60, "-narrow"),
+        (100, "-wide"),
+    ]
     VERTICAL_BREAKPOINTS: ClassVar[list[tuple[int, str]]] = [(0, "-short"), (8, "-tall")]
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("ctrl+q", "quit", "Quit", priority=True, tooltip="Quit (progress is already saved)"),
@@ -138,7 +143,7 @@ class TutorApp(App[None]):
         return learned, again
 
     def mark_entry(self, entry_id: str, mark: str) -> None:
-        """"got it" / "again": stored, and the entry's card rated (Good / Again)."""
+        """ "got it" / "again": stored, and the entry's card rated (Good / Again)."""
         self.store.mark_entry(entry_id, mark)
         self._marks[entry_id] = mark
         self.scheduler.rate_mark(entry_id, mark)

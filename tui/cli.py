@@ -158,7 +158,9 @@ def _run_topics(args: argparse.Namespace) -> int:
 
     print(f"{'#':>3}  {'id':<{id_width}}  {'title':<{title_width}}  entries  questions")
     for r in rows:
-        print(f"{r['number']:>3}  {r['id']:<{id_width}}  {cut(r['title']):<{title_width}}  {r['entries']:>7}  {r['questions']:>9}")
+        print(
+            f"{r['number']:>3}  {r['id']:<{id_width}}  {cut(r['title']):<{title_width}}  {r['entries']:>7}  {r['questions']:>9}"
+        )
     total_e = sum(r["entries"] for r in rows)
     total_q = sum(r["questions"] for r in rows)
     print(f"{'':>3}  {'':<{id_width}}  {'total':<{title_width}}  {total_e:>7}  {total_q:>9}")
@@ -169,7 +171,9 @@ def _run_check(args: argparse.Namespace) -> int:
     result = load_course(args)
     status = EXIT_FAIL if result.problems else EXIT_OK
     course = result.course
-    print(f"{len(result.files)} files, {len(course.topics)} topics, {len(course.entries)} entries, {len(course.questions)} questions")
+    print(
+        f"{len(result.files)} files, {len(course.topics)} topics, {len(course.entries)} entries, {len(course.questions)} questions"
+    )
     if args.notes:
         from pathlib import Path
 

@@ -36,7 +36,9 @@ def _question_from(fields: dict[str, Any]) -> Question:
     return Question(**data)
 
 
-def snapshot(quiz: Quiz, *, session_id: str | None, index: int, responses: dict[int, Any], flagged: set[int], elapsed: float) -> dict:
+def snapshot(
+    quiz: Quiz, *, session_id: str | None, index: int, responses: dict[int, Any], flagged: set[int], elapsed: float
+) -> dict:
     items = []
     for item in quiz.items:
         row: dict[str, Any] = {"id": item.question.id, "choices": list(item.choices), "correct": list(item.correct)}

@@ -178,7 +178,7 @@ def test_definition_questions_hide_the_term(bank: QuestionBank, course: Course) 
     for q in generated(bank, "define"):
         entry = course.entries[q.entry_id]
         assert q.answer == entry.term and len(q.choices) == 4
-        quoted = q.prompt.split(": \"", 1)[1]
+        quoted = q.prompt.split(': "', 1)[1]
         assert not re.search(rf"(?<![\w-]){re.escape(entry.term)}(?![\w-])", markup.plain(quoted), re.IGNORECASE), q.id
         for choice in q.choices[1:]:
             others = [e for e in course.entries.values() if e.term == choice]
@@ -498,7 +498,7 @@ def test_pick_reaches_other_topics_when_short(small: QuestionBank) -> None:
 
 def test_definition_questions(small: QuestionBank) -> None:
     eni = small.get("net/gen/define-eni")
-    assert eni.prompt == "Which term is defined as: \"An ___ is a virtual network card of an instance.\"?"
+    assert eni.prompt == 'Which term is defined as: "An ___ is a virtual network card of an instance."?'
     assert eni.answer == "ENI" and eni.choices[0] == "ENI"
     assert set(eni.choices[1:]) <= {"IGW", "NAT", "NACL", "Security Group", "Extended Client"}
     fifo = small.get("net/gen/define-fifo")

@@ -50,7 +50,11 @@ def _numbers(text: str) -> list[str]:
     return _NUMBER.findall(text)
 
 
-@pytest.mark.parametrize(("line", "calculation", "formula", "args", "expected"), NOTES_EXAMPLES, ids=[f"line-{example[0]}" for example in NOTES_EXAMPLES])
+@pytest.mark.parametrize(
+    ("line", "calculation", "formula", "args", "expected"),
+    NOTES_EXAMPLES,
+    ids=[f"line-{example[0]}" for example in NOTES_EXAMPLES],
+)
 def test_the_notes_worked_examples(line, calculation, formula, args, expected) -> None:
     result = formula(**args)
     assert result.value == expected

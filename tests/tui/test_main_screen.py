@@ -17,7 +17,11 @@ def palette_first(app) -> str:
     options = app.screen.query_one(CommandList)
     if options.option_count == 0:
         return ""
-    return str(options.get_option_at_index(0).prompt.plain if hasattr(options.get_option_at_index(0).prompt, "plain") else options.get_option_at_index(0).prompt)
+    return str(
+        options.get_option_at_index(0).prompt.plain
+        if hasattr(options.get_option_at_index(0).prompt, "plain")
+        else options.get_option_at_index(0).prompt
+    )
 
 
 def lesson_text(app) -> str:

@@ -17,7 +17,9 @@ async def test_search_updates_as_you_type_and_opens_the_entry(make_app, until) -
     app = make_app()
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.press("slash")
-        await until(pilot, lambda: isinstance(app.screen, SearchScreen) and getattr(app.screen, "index", None) is not None)
+        await until(
+            pilot, lambda: isinstance(app.screen, SearchScreen) and getattr(app.screen, "index", None) is not None
+        )
         assert isinstance(app.screen, SearchScreen)
         await pilot.press(*"visiblity")  # a typo
         await pilot.pause()
@@ -35,7 +37,9 @@ async def test_search_results_by_keyboard_and_no_match(make_app, until) -> None:
     app = make_app()
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.press("slash")
-        await until(pilot, lambda: isinstance(app.screen, SearchScreen) and getattr(app.screen, "index", None) is not None)
+        await until(
+            pilot, lambda: isinstance(app.screen, SearchScreen) and getattr(app.screen, "index", None) is not None
+        )
         await pilot.press(*"eni")
         await pilot.pause()
         second = app.screen.hits[1].id
@@ -45,7 +49,9 @@ async def test_search_results_by_keyboard_and_no_match(make_app, until) -> None:
         await until(pilot, lambda: isinstance(app.screen, MainScreen))
         assert app.screen.current.id == second
         await pilot.press("slash")
-        await until(pilot, lambda: isinstance(app.screen, SearchScreen) and getattr(app.screen, "index", None) is not None)
+        await until(
+            pilot, lambda: isinstance(app.screen, SearchScreen) and getattr(app.screen, "index", None) is not None
+        )
         await pilot.press(*"qqqqzzzz")
         await pilot.pause()
         assert app.screen.hits == []
@@ -121,7 +127,14 @@ async def test_review_session_mixes_flashcards_and_questions(make_app, store, cl
         app._due_changed()
         assert app.due_count() == 2
         await pilot.press("r")
-        await until(pilot, lambda: isinstance(app.screen, ReviewScreen) and app.screen.phase != "front" or getattr(app.screen, "card_id", None) is not None)
+        await until(
+            pilot,
+            lambda: (
+                isinstance(app.screen, ReviewScreen)
+                and app.screen.phase != "front"
+                or getattr(app.screen, "card_id", None) is not None
+            ),
+        )
         screen = app.screen
         assert isinstance(screen, ReviewScreen)
         assert screen.total == 2

@@ -17,9 +17,11 @@ def answer_keys(item, *, right: bool) -> list[str]:
         index = next(i for i, c in enumerate(item.choices) if (c in item.correct) == right)
         return [str(index + 1), "enter"]
     if question.type == "multi":
-        picks = [i for i, c in enumerate(item.choices) if c in item.correct] if right else [
-            next(i for i, c in enumerate(item.choices) if c not in item.correct)
-        ]
+        picks = (
+            [i for i, c in enumerate(item.choices) if c in item.correct]
+            if right
+            else [next(i for i, c in enumerate(item.choices) if c not in item.correct)]
+        )
         return [str(i + 1) for i in picks] + ["enter"]
     text = item.correct[0] if right else "zzzz wrong 999"
     return [*text, "enter"]
@@ -32,7 +34,9 @@ def quiz_ready(app) -> bool:
 
 def quiz_for(course, mode="topic", topics=("s3",), count=4, seed=7, last_results=None):
     bank = QuestionBank.build(course)
-    return build_quiz(bank, QuizSpec(mode=mode, topics=list(topics), count=count, seed=seed), last_results=last_results or {})
+    return build_quiz(
+        bank, QuizSpec(mode=mode, topics=list(topics), count=count, seed=seed), last_results=last_results or {}
+    )
 
 
 async def test_a_full_topic_quiz_records_every_attempt(make_app, course, store, until) -> None:
@@ -155,7 +159,9 @@ async def test_exam_jump_list_and_finish_dialog(make_app, course, until) -> None
 async def test_typed_answers_forgive_case_and_spacing(make_app, course, until) -> None:
     bank = QuestionBank.build(course)
     typed = next(q for q in bank if q.type == "typed" and q.origin == "generated" and q.id.endswith("-eni"))
-    quiz = build_quiz(bank, QuizSpec(mode="due", topics=[typed.topic_id]), due_ids=[typed.id], rng=__import__("random").Random(1))
+    quiz = build_quiz(
+        bank, QuizSpec(mode="due", topics=[typed.topic_id]), due_ids=[typed.id], rng=__import__("random").Random(1)
+    )
     app = make_app(start=StartRequest(quiz=quiz))
     async with app.run_test(size=(80, 24)) as pilot:
         await until(pilot, lambda: quiz_ready(app))

@@ -78,7 +78,9 @@ class HelpScreen(ModalScreen[None]):
         found: list[tuple[str, list[tuple[str, str]]]] = [("Lessons", binding_rows(MainScreen.BINDINGS, display))]
         for title, screen_class in self.extra_screens():
             found.append((title, binding_rows(screen_class.BINDINGS, display)))
-        everywhere = binding_rows(TutorApp.BINDINGS, display) + [("^p", "Command palette: topics, entries, actions, themes")]
+        everywhere = binding_rows(TutorApp.BINDINGS, display) + [
+            ("^p", "Command palette: topics, entries, actions, themes")
+        ]
         found.append(("Everywhere", everywhere))
         found.append(("Lists and scrolling", WIDGET_KEYS))
         return found

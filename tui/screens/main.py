@@ -32,7 +32,9 @@ class MainScreen(Screen[None]):
         Binding("q", "app.quiz_topic", "Quiz", tooltip="Quiz on the current topic"),
         Binding("t", "toggle_tree", "Tree", tooltip="Show or hide the topic tree"),
         Binding("slash", "app.search", "Find", tooltip="Search the course as you type"),
-        Binding("equals_sign", "app.toggle_calculator", "Calc", tooltip="Calculator panel (capacity formulas with steps)"),
+        Binding(
+            "equals_sign", "app.toggle_calculator", "Calc", tooltip="Calculator panel (capacity formulas with steps)"
+        ),
         Binding("question_mark", "app.help", "Help", tooltip="All keys"),
         Binding("r", "app.review", "Review", show=False, tooltip="Review what is due (spaced repetition)"),
         Binding("d", "app.dashboard", "Progress", show=False, tooltip="Progress dashboard: mastery, streak, readiness"),

@@ -204,7 +204,12 @@ class QuizScreen(Screen[None]):
         self.state.grades[index] = result
         # Write-through: on disk before anything else is shown.
         self.tutor.record_answer(
-            self.item.question, result, seconds=seconds, mode=self.quiz.spec.mode, session_id=self.session_id, rate=not self.is_exam
+            self.item.question,
+            result,
+            seconds=seconds,
+            mode=self.quiz.spec.mode,
+            session_id=self.session_id,
+            rate=not self.is_exam,
         )
         self.save_progress()
         if self.is_exam:

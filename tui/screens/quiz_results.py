@@ -76,7 +76,12 @@ class QuizResults(Screen[None]):
                 for n, (item, given) in enumerate(self.wrong):
                     given_text = "no answer" if given is None else _answer_text(given)
                     prompt = markup.plain(item.question.prompt)
-                    options.append(Option(f"{prompt}\n  you: {given_text} | answer: {', '.join(item.correct) or _expected(item)}", id=str(n)))
+                    options.append(
+                        Option(
+                            f"{prompt}\n  you: {given_text} | answer: {', '.join(item.correct) or _expected(item)}",
+                            id=str(n),
+                        )
+                    )
                 yield OptionList(*options, id="wrong")
             else:
                 yield Static("No mistakes. Well done.", classes="section")

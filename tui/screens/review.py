@@ -132,12 +132,21 @@ class ReviewScreen(Screen[None]):
         widgets += [Bullet(render_markup(note), classes="note") for note in entry.notes]
         widgets += [Bullet(child.title, classes="note") for child in entry.children]
         for update in entry.updates:
-            widgets.append(Static(Content.assemble(("Update: ", "bold"), render_markup(update.current)), classes="definition"))
+            widgets.append(
+                Static(Content.assemble(("Update: ", "bold"), render_markup(update.current)), classes="definition")
+            )
         widgets.append(
             Static(
                 Content.assemble(
                     "How well did you remember it?  ",
-                    ("1", "bold"), " Again  ", ("2", "bold"), " Hard  ", ("3", "bold"), " Good  ", ("4", "bold"), " Easy",
+                    ("1", "bold"),
+                    " Again  ",
+                    ("2", "bold"),
+                    " Hard  ",
+                    ("3", "bold"),
+                    " Good  ",
+                    ("4", "bold"),
+                    " Easy",
                 ),
                 classes="hint",
             )
@@ -166,10 +175,15 @@ class ReviewScreen(Screen[None]):
             "Press l to go back to the lessons.",
         ]
         await card.mount_all(
-            [Static(Content.from_markup("[b]Review done[/b]"), classes="term"), Static("\n".join(lines), classes="definition")]
+            [
+                Static(Content.from_markup("[b]Review done[/b]"), classes="term"),
+                Static("\n".join(lines), classes="definition"),
+            ]
         )
         if self.session_id:
-            self.tutor.store.finish_session(self.session_id, counts["good"] + counts["easy"] + counts["hard"], len(self.ratings))
+            self.tutor.store.finish_session(
+                self.session_id, counts["good"] + counts["easy"] + counts["hard"], len(self.ratings)
+            )
         self._update_status()
         self.refresh_bindings()
 
@@ -227,7 +241,9 @@ class ReviewScreen(Screen[None]):
             return
         result = self.tutor.bank().grade(self.item.question, response)
         seconds = max(0.0, self.tutor.now_seconds() - self.shown_at)
-        rating = self.tutor.record_answer(self.item.question, result, seconds=seconds, mode="due", session_id=self.session_id)
+        rating = self.tutor.record_answer(
+            self.item.question, result, seconds=seconds, mode="due", session_id=self.session_id
+        )
         self.ratings[self.card_id] = rating
         self.queue.answer(rating)
         self.phase = "feedback"

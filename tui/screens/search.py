@@ -60,7 +60,9 @@ class SearchScreen(ModalScreen[None]):
     def compose(self) -> ComposeResult:
         with Vertical(id="search-box"):
             yield Static(Content.from_markup("[b]Search[/b]  terms, acronyms, facts; typos are fine"), classes="title")
-            yield SteadyInput(value=self.query_text, placeholder="e.g. visibility timeout, eni, lambda@edge", id="search-input")
+            yield SteadyInput(
+                value=self.query_text, placeholder="e.g. visibility timeout, eni, lambda@edge", id="search-input"
+            )
             yield Static(id="search-count")
             yield OptionList(id="search-results")
         yield Footer(compact=True)
@@ -93,7 +95,9 @@ class SearchScreen(ModalScreen[None]):
             closest = self.index.suggest(query, n=5)
             count.update("No match." + (f" Closest: {', '.join(closest)}" if closest else ""))
             return
-        count.update(f"{len(self.hits)} result{'s' if len(self.hits) != 1 else ''}: Enter opens the first, down to choose")
+        count.update(
+            f"{len(self.hits)} result{'s' if len(self.hits) != 1 else ''}: Enter opens the first, down to choose"
+        )
         width = results.size.width or self.app.size.width - 6
         results.add_options([Option(hit_prompt(hit, width), id=hit.id) for hit in self.hits])
         results.highlighted = 0

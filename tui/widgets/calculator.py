@@ -40,7 +40,9 @@ class CalculatorPanel(Vertical, can_focus=False):
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "close", "Close calc", tooltip="Close the calculator panel"),
-        Binding("ctrl+y", "copy_last", "Copy result", tooltip="Copy the last result and its steps (OSC 52, works over SSH)"),
+        Binding(
+            "ctrl+y", "copy_last", "Copy result", tooltip="Copy the last result and its steps (OSC 52, works over SSH)"
+        ),
     ]
 
     class Closed(Message):
@@ -86,13 +88,19 @@ class CalculatorPanel(Vertical, can_focus=False):
         self.kind = kind
         widgets = []
         if kind == EXPRESSION:
-            widgets.append(SteadyInput(placeholder="e.g. ceil(16 / 2) * 12 KB / 4 KB", id="calc-expr", classes="calc-field"))
+            widgets.append(
+                SteadyInput(placeholder="e.g. ceil(16 / 2) * 12 KB / 4 KB", id="calc-expr", classes="calc-field")
+            )
         else:
             formula = FORMULAS[kind]
             widgets.append(Static(formula.summary, classes="calc-summary"))
             for param in formula.params:
                 if param.type is bool:
-                    widgets.append(AsciiCheckbox(param.label, value=bool(param.default), id=f"p-{param.name}", classes="calc-field"))
+                    widgets.append(
+                        AsciiCheckbox(
+                            param.label, value=bool(param.default), id=f"p-{param.name}", classes="calc-field"
+                        )
+                    )
                 elif param.choices:
                     widgets.append(Label(param.label))
                     widgets.append(
@@ -107,7 +115,14 @@ class CalculatorPanel(Vertical, can_focus=False):
                 else:
                     widgets.append(Label(param.label))
                     default = "" if param.default is None else str(param.default)
-                    widgets.append(SteadyInput(value=default, placeholder=param.help or "a number", id=f"p-{param.name}", classes="calc-field"))
+                    widgets.append(
+                        SteadyInput(
+                            value=default,
+                            placeholder=param.help or "a number",
+                            id=f"p-{param.name}",
+                            classes="calc-field",
+                        )
+                    )
         form.mount_all(widgets)
         result = self.query_one("#calc-result", Static)
         result.update("")
@@ -153,7 +168,9 @@ class CalculatorPanel(Vertical, can_focus=False):
                     return None
                 result = formula(**formula.coerce(raw))
                 label = formula.title + ": " + ", ".join(f"{p.label} {raw[p.name]}" for p in formula.params)
-                self.current = Calculation(label, result.text, tuple(result.steps) + tuple(f"Warning: {w}" for w in result.warnings))
+                self.current = Calculation(
+                    label, result.text, tuple(result.steps) + tuple(f"Warning: {w}" for w in result.warnings)
+                )
         except (CalcError, FormulaError) as error:
             out.update(Content.styled(str(error), "$text-error"))
             return None

@@ -67,7 +67,9 @@ class ChoiceList(Vertical, can_focus=True):
             self.choice_list = choice_list
             super().__init__()
 
-    def __init__(self, choices: tuple[str, ...], *, multi: bool = False, selected: set[int] | None = None, **kwargs) -> None:
+    def __init__(
+        self, choices: tuple[str, ...], *, multi: bool = False, selected: set[int] | None = None, **kwargs
+    ) -> None:
         super().__init__(**kwargs)
         self.choices = choices
         self.multi = multi
@@ -133,7 +135,9 @@ class ChoiceList(Vertical, can_focus=True):
             box = ("[x]" if chosen else "[ ]") if self.multi else ("(*)" if chosen else "( )")
             pointer = ">" if i == self.cursor and not self.locked else " "
             row.query_one(".marker", Static).update(Content.assemble(pointer, (f"{i + 1})", "bold"), " ", box, " "))
-            verdict = {"right": "<- right", "wrong": "<- wrong", "missed": "<- the answer"}.get(self.marks.get(i, ""), "")
+            verdict = {"right": "<- right", "wrong": "<- wrong", "missed": "<- the answer"}.get(
+                self.marks.get(i, ""), ""
+            )
             row.query_one(".verdict", Static).update(verdict)
             row.set_class(chosen, "-chosen")
             row.set_class(i == self.cursor, "-cursor")
