@@ -17,16 +17,19 @@ import re
 import sys
 import tomllib
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from lessons import markup
+from lessons import blueprint, folders, markup
 from lessons.errors import LessonError
 from lessons.model import (
     ENTRY_KINDS,
+    OUTSIDE,
     QUESTION_ORIGINS,
     QUESTION_TYPES,
+    SCENARIO,
+    UPDATE_KINDS,
     Course,
     Edit,
     Entry,
@@ -36,8 +39,9 @@ from lessons.model import (
     Update,
 )
 
-BUILTIN_DIR = Path(__file__).resolve().parent / "course"
+BUILTIN_DIR = Path(folders.BUILTIN_DIR)
 
+_COUNT_WORDS = {2: "two", 3: "three"}
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 _HEADER = re.compile(r"^\s*\[\[\s*([A-Za-z0-9_.\s-]+?)\s*\]\]")
 _TOML_POS = re.compile(r"\(at line (\d+), column (\d+)\)")
@@ -53,20 +57,20 @@ class LoadResult:
 
 def course_files(folder: Path) -> list[Path]:
     """The topic files of a course folder, in name order."""
-    return sorted(p for p in folder.glob("*.toml") if p.is_file())
+    return [Path(p) for p in folders.topic_files(folder)]
 
 
 def load_course(extra_dirs: Iterable[str | Path] = (), *, builtin: bool = True) -> LoadResult:
     """Load the built-in course (unless ``builtin`` is false) plus extra folders."""
-    folders: list[Path] = [BUILTIN_DIR] if builtin else []
+    dirs: list[Path] = [BUILTIN_DIR] if builtin else []
     problems: list[LessonError] = []
     for extra in extra_dirs:
         path = Path(extra).expanduser()
         if not path.is_dir():
             problems.append(LessonError(path, 0, "not a folder of course files"))
             continue
-        folders.append(path)
-    files = [f for folder in folders for f in course_files(folder)]
+        dirs.append(path)
+    files = [f for folder in dirs for f in course_files(folder)]
     topics: list[Topic] = []
     for file in files:
         try:
@@ -81,6 +85,9 @@ def load_course(extra_dirs: Iterable[str | Path] = (), *, builtin: bool = True) 
             continue
         topics.append(topic)
     topics.sort(key=lambda t: t.number)
+    scenario_files = [Path(f) for folder in dirs for f in folders.scenario_files(folder)]
+    topics = _attach_scenarios(topics, scenario_files, problems)
+    files.extend(scenario_files)
     topics, ref_problems = _resolve_references(topics)
     problems.extend(ref_problems)
     return LoadResult(Course(tuple(topics)), problems, files)
@@ -92,17 +99,10 @@ CACHE_FORMAT = 1
 CACHE_NAME = "course.pickle"
 
 
-def _signature(folders: list[Path]) -> list:
+def _signature(dirs: list[Path]) -> list:
     """What the cached course depends on: every course file's name, size and mtime."""
     sig: list = [CACHE_FORMAT, sys.version_info[:2], os.stat(__file__).st_mtime_ns]
-    for folder in folders:
-        try:
-            files = sorted(
-                (p.name, p.stat().st_size, p.stat().st_mtime_ns) for p in folder.glob("*.toml") if p.is_file()
-            )
-        except OSError:
-            files = None
-        sig.append((str(folder), files))
+    sig.extend(folders.folder_signature(folder) for folder in dirs)
     return sig
 
 
@@ -271,6 +271,7 @@ class _FileParser:
                 "questions": False,
                 "skipped": False,
                 "edits": False,
+                "task": False,
             },
             "the topic",
         )
@@ -282,12 +283,15 @@ class _FileParser:
             raise self.fail(self.loc.key((), "number"), "topic 'number' must be a whole number from 1 to 999")
         title = self.text(data, (), "title", "the topic")
         lines = self.line_numbers(data, (), "the topic")
+        task = self.task(data, (), "the topic", OUTSIDE)
         raw_entries = data["entries"]
         if not isinstance(raw_entries, list) or not raw_entries:
             raise self.fail(self.loc.key((), "entries"), "a topic needs at least one [[entries]] table")
-        entries = tuple(self.entry(raw, ("entries", i), topic_id, None) for i, raw in enumerate(raw_entries))
+        entries = tuple(self.entry(raw, ("entries", i), topic_id, None, task) for i, raw in enumerate(raw_entries))
+        tasks = {e.id: e.task for top in entries for e in top.walk()}
         questions = tuple(
-            self.question(raw, ("questions", i), topic_id) for i, raw in enumerate(self.table_list(data, "questions"))
+            self.question(raw, ("questions", i), topic_id, tasks, task)
+            for i, raw in enumerate(self.table_list(data, "questions"))
         )
         skipped = tuple(self.skipped(raw, ("skipped", i)) for i, raw in enumerate(self.table_list(data, "skipped")))
         edits = tuple(self.edit(raw, ("edits", i)) for i, raw in enumerate(self.table_list(data, "edits")))
@@ -301,7 +305,37 @@ class _FileParser:
             skipped=skipped,
             edits=edits,
             source_file=str(self.path),
+            task=task,
         )
+
+    def task(self, table: dict, path: tuple, what: str, default: str) -> str:
+        """The DVA-C02 task statement of a topic, entry or question ("1.2", or "outside")."""
+        value = table.get("task", default)
+        if not isinstance(value, str) or not blueprint.is_valid(value):
+            raise self.fail(
+                self.loc.key(path, "task"),
+                f'\'task\' of {what} must be a DVA-C02 task statement like "2.2" (1.1-4.3) or "{OUTSIDE}", not {value!r}',
+            )
+        return value
+
+    def sources(self, table: dict, path: tuple, what: str) -> tuple[str, ...]:
+        """AWS page titles that confirm content beyond the notes."""
+        return self.texts(table, path, "sources", what)
+
+    def scenarios(self, data: dict) -> tuple[str, tuple[Question, ...]]:
+        """A scenarios file: ``topic = "dynamodb"`` and its ``[[questions]]``, all of origin "scenario"."""
+        self.check_keys(data, (), {"topic": True, "questions": True}, "a scenarios file")
+        topic_id = data["topic"]
+        if not isinstance(topic_id, str) or not SLUG.match(topic_id):
+            raise self.fail(self.loc.key((), "topic"), "'topic' must be the id of a topic, like 'dynamodb'")
+        raw_questions = self.table_list(data, "questions")
+        if not raw_questions:
+            raise self.fail(self.loc.key((), "questions"), "a scenarios file needs at least one [[questions]] table")
+        questions = tuple(
+            self.question(raw, ("questions", i), topic_id, {}, OUTSIDE, scenario=True)
+            for i, raw in enumerate(raw_questions)
+        )
+        return topic_id, questions
 
     def table_list(self, table: dict, key: str, path: tuple = ()) -> list[dict]:
         value = table.get(key, [])
@@ -309,7 +343,7 @@ class _FileParser:
             raise self.fail(self.loc.key(path, key), f"'{key}' must be a list of tables ([[{key}]])")
         return value
 
-    def entry(self, raw: Any, path: tuple, topic_id: str, parent_id: str | None) -> Entry:
+    def entry(self, raw: Any, path: tuple, topic_id: str, parent_id: str | None, default_task: str) -> Entry:
         line = self.loc.table(path)
         if not isinstance(raw, dict):
             raise self.fail(line, "an entry must be a table")
@@ -329,7 +363,10 @@ class _FileParser:
                 "added": False,
                 "kind": False,
                 "aliases": False,
-                "lines": True,
+                "lines": not raw.get("added", False),
+                "task": False,
+                "sources": False,
+                "unverified": False,
             },
             what,
         )
@@ -356,9 +393,12 @@ class _FileParser:
             raise self.fail(self.loc.key(path, "added"), f"'added' of {what} must be true or false")
         related = self.texts(raw, path, "related", what)
         aliases = self.texts(raw, path, "aliases", what)
+        task = self.task(raw, path, what, default_task)
+        sources = self.sources(raw, path, what)
+        unverified = self.text(raw, path, "unverified", what, optional=True)
         full_id = f"{topic_id}/{slug}"
         children = tuple(
-            self.entry(child, path + ("children", i), topic_id, full_id)
+            self.entry(child, path + ("children", i), topic_id, full_id, task)
             for i, child in enumerate(self.table_list(raw, "children", path))
         )
         updates = tuple(
@@ -380,24 +420,48 @@ class _FileParser:
             added=added,
             kind=kind,
             aliases=aliases,
-            lines=self.line_numbers(raw, path, what),
+            lines=self.line_numbers(raw, path, what, required=not added),
             parent_id=parent_id,
             source_file=str(self.path),
             source_line=line,
+            task=task,
+            sources=sources,
+            unverified=unverified,
         )
 
     def update(self, raw: dict, path: tuple, owner: str) -> Update:
         what = f"an update of {owner}"
-        self.check_keys(raw, path, {"note": True, "current": True, "since": True, "source": True}, what)
+        kind = raw.get("kind", "update")
+        self.check_keys(
+            raw,
+            path,
+            {"note": True, "current": True, "since": kind == "update", "source": True, "kind": False},
+            what,
+        )
+        if kind not in UPDATE_KINDS:
+            raise self.fail(self.loc.key(path, "kind"), f"'kind' of {what} must be one of {', '.join(UPDATE_KINDS)}")
         return Update(
             note=self.text(raw, path, "note", what) or "",
             current=self.text(raw, path, "current", what) or "",
-            since=self.text(raw, path, "since", what) or "",
+            since=self.text(raw, path, "since", what, optional=True) or "",
             source=self.text(raw, path, "source", what) or "",
+            kind=kind,
         )
 
-    def question(self, raw: dict, path: tuple, topic_id: str) -> Question:
-        what = f"question '{raw.get('id', '?')}'"
+    def question(
+        self,
+        raw: dict,
+        path: tuple,
+        topic_id: str,
+        tasks: dict[str, str],
+        default_task: str,
+        *,
+        scenario: bool = False,
+    ) -> Question:
+        what = f"question '{raw.get('id', '?')}'" if isinstance(raw, dict) else "a question"
+        if not isinstance(raw, dict):
+            raise self.fail(self.loc.table(path), "a question must be a table")
+        cites = bool(raw.get("sources"))
         self.check_keys(
             raw,
             path,
@@ -412,8 +476,11 @@ class _FileParser:
                 "tolerance": False,
                 "explain": True,
                 "entry": True,
-                "lines": True,
+                "lines": not (scenario or cites),
                 "uses_update": False,
+                "task": scenario,
+                "reasons": scenario,
+                "sources": False,
             },
             what,
         )
@@ -427,9 +494,14 @@ class _FileParser:
             )
         self.seen_questions[slug] = self.loc.key(path, "id")
         origin, qtype = raw["origin"], raw["type"]
-        if origin not in QUESTION_ORIGINS:
+        if scenario and origin != SCENARIO:
             raise self.fail(
-                self.loc.key(path, "origin"), f"'origin' of {what} must be one of {', '.join(QUESTION_ORIGINS)}"
+                self.loc.key(path, "origin"), f"'origin' of {what} must be \"{SCENARIO}\" in a scenarios file"
+            )
+        if not scenario and origin not in QUESTION_ORIGINS:
+            hint = " (scenario questions go in the scenarios/ folder)" if origin == SCENARIO else ""
+            raise self.fail(
+                self.loc.key(path, "origin"), f"'origin' of {what} must be one of {', '.join(QUESTION_ORIGINS)}{hint}"
             )
         if qtype not in QUESTION_TYPES:
             raise self.fail(self.loc.key(path, "type"), f"'type' of {what} must be one of {', '.join(QUESTION_TYPES)}")
@@ -476,8 +548,16 @@ class _FileParser:
                 answer = float(answer)
         if isinstance(tolerance, bool) or not isinstance(tolerance, (int, float)) or tolerance < 0:
             raise self.fail(self.loc.key(path, "tolerance"), f"'tolerance' of {what} must be a number >= 0")
+        entry_id = entry if "/" in entry else f"{topic_id}/{entry}"
+        task = self.task(raw, path, what, tasks.get(entry_id, default_task))
+        reasons = self.texts(raw, path, "reasons", what)
+        sources = self.sources(raw, path, what)
+        if scenario:
+            self.check_scenario(raw, path, what, qtype, choices, answer, reasons, prompt, task)
+        elif reasons:
+            raise self.fail(self.loc.key(path, "reasons"), f"'reasons' are for scenario questions only ({what})")
         return Question(
-            id=f"{topic_id}/q/{slug}",
+            id=f"{topic_id}/{'s' if scenario else 'q'}/{slug}",
             slug=slug,
             topic_id=topic_id,
             origin=origin,
@@ -488,12 +568,47 @@ class _FileParser:
             accept=accept,
             tolerance=float(tolerance),
             explain=explain,
-            entry_id=entry if "/" in entry else f"{topic_id}/{entry}",
-            lines=self.line_numbers(raw, path, what),
+            entry_id=entry_id,
+            lines=self.line_numbers(raw, path, what, required=not (scenario or cites)),
             uses_update=uses_update,
             source_file=str(self.path),
             source_line=self.loc.table(path),
+            task=task,
+            reasons=reasons,
+            sources=sources,
         )
+
+    def check_scenario(
+        self,
+        raw: dict,
+        path: tuple,
+        what: str,
+        qtype: str,
+        choices: tuple[str, ...],
+        answer: object,
+        reasons: tuple[str, ...],
+        prompt: str,
+        task: str,
+    ) -> None:
+        """The exam's shapes: one of four options, or "choose N" of five or more, each option explained."""
+        if task == OUTSIDE:
+            raise self.fail(self.loc.key(path, "task"), f"scenario {what} must name the task statement it tests")
+        if qtype == "single" and len(choices) != 4:
+            raise self.fail(self.loc.key(path, "choices"), f"single-answer scenario {what} needs exactly 4 choices")
+        if qtype == "multi":
+            count = len(answer) if isinstance(answer, tuple) else 0
+            if len(choices) < 5:
+                raise self.fail(self.loc.key(path, "choices"), f"multiple-answer scenario {what} needs 5 or 6 choices")
+            word = _COUNT_WORDS.get(count, str(count))
+            if f"(Choose {word}.)" not in prompt:
+                raise self.fail(self.loc.key(path, "prompt"), f"the prompt of {what} must end with '(Choose {word}.)'")
+        if qtype not in ("single", "multi"):
+            raise self.fail(self.loc.key(path, "type"), f"scenario {what} must be single or multi, not {qtype}")
+        if len(reasons) != len(choices):
+            raise self.fail(
+                self.loc.key(path, "reasons"),
+                f"{what} needs one reason per choice, in the same order ({len(choices)} choices, {len(reasons)} reasons)",
+            )
 
     def skipped(self, raw: dict, path: tuple) -> Skipped:
         what = "a [[skipped]] line"
@@ -516,24 +631,79 @@ class _FileParser:
         )
 
 
-def parse_topic_file(path: Path) -> Topic:
-    """Parse and validate one topic file; raise :class:`LessonError` on any problem."""
+def _read_text(path: Path) -> str:
     try:
         raw = path.read_bytes()
     except OSError as error:
         raise LessonError(path, 0, f"cannot read: {error.strerror or error}") from None
     try:
-        text = raw.decode("utf-8")
+        return raw.decode("utf-8")
     except UnicodeDecodeError as error:
         line = raw[: error.start].count(b"\n") + 1
         raise LessonError(path, line, "not UTF-8 text") from None
-    return parse_topic_text(text, path)
+
+
+def parse_topic_file(path: Path) -> Topic:
+    """Parse and validate one topic file; raise :class:`LessonError` on any problem."""
+    return parse_topic_text(_read_text(path), path)
 
 
 def parse_topic_text(text: str, path: str | Path = "<text>") -> Topic:
     path = Path(path)
+    return _FileParser(path, text).topic(_toml(text, path))
+
+
+def parse_scenario_file(path: Path) -> tuple[str, tuple[Question, ...]]:
+    """Parse one scenarios file: ``(topic id, its scenario questions)``."""
+    return parse_scenario_text(_read_text(path), path)
+
+
+def parse_scenario_text(text: str, path: str | Path = "<text>") -> tuple[str, tuple[Question, ...]]:
+    path = Path(path)
+    return _FileParser(path, text).scenarios(_toml(text, path))
+
+
+def _attach_scenarios(topics: list[Topic], files: list[Path], problems: list[LessonError]) -> list[Topic]:
+    """Add each scenarios file's questions to its topic; a file with a problem is left out."""
+    by_id = {t.id: t for t in topics}
+    known = {e.id for t in topics for e in t.walk()}
+    for file in files:
+        try:
+            topic_id, questions = parse_scenario_file(file)
+        except LessonError as error:
+            problems.append(error)
+            continue
+        topic = by_id.get(topic_id)
+        if topic is None:
+            problems.append(LessonError(file, 1, f"scenarios for unknown topic '{topic_id}'"))
+            continue
+        unknown = next((q for q in questions if q.entry_id not in known), None)
+        if unknown is not None:
+            problems.append(
+                LessonError(
+                    file, unknown.source_line, f"question '{unknown.slug}' tests unknown entry '{unknown.entry_id}'"
+                )
+            )
+            continue
+        have = {q.id: q for q in topic.questions}
+        clash = next((q for q in questions if q.id in have), None)
+        if clash is not None:
+            first = have[clash.id]
+            problems.append(
+                LessonError(
+                    file,
+                    clash.source_line,
+                    f"duplicate question id '{clash.slug}' (first used in {first.source_file}:{first.source_line})",
+                )
+            )
+            continue
+        by_id[topic_id] = replace(topic, questions=topic.questions + questions)
+    return [by_id[t.id] for t in topics]
+
+
+def _toml(text: str, path: Path) -> dict[str, Any]:
     try:
-        data = tomllib.loads(text)
+        return tomllib.loads(text)
     except tomllib.TOMLDecodeError as error:
         message = str(error)
         match = _TOML_POS.search(message)
@@ -544,7 +714,6 @@ def parse_topic_text(text: str, path: str | Path = "<text>") -> Topic:
         detail = _TOML_POS.sub("", message).strip()
         column = f" at column {match.group(2)}" if match else ""
         raise LessonError(path, line, f"TOML syntax: {detail}{column}") from None
-    return _FileParser(path, text).topic(data)
 
 
 def _resolve_references(topics: list[Topic]) -> tuple[list[Topic], list[LessonError]]:

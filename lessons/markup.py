@@ -52,7 +52,10 @@ def unbalanced(text: str) -> str | None:
     return None
 
 
-def update_heading(since: str) -> str:
-    """``Update (since Dec 2020)``, or plain ``Update`` when the date is not known."""
+def update_heading(since: str, kind: str = "update") -> str:
+    """``Update (since Dec 2020)``, plain ``Update`` when the date is not known, or
+    ``Correction`` where the notes were wrong rather than outdated."""
+    if kind == "correction":
+        return "Correction"
     since = since.strip()
     return f"Update (since {since})" if since and since not in {"-", "\u2014", "\u2013", "?"} else "Update"

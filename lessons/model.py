@@ -16,6 +16,16 @@ from dataclasses import dataclass, field
 from typing import Literal
 
 EntryKind = Literal["service", "concept", "feature", "type", "api", "setting", "command", "practice"]
+# DVA-C02 task statements are "1.1" .. "4.3" (see lessons.blueprint); content the exam
+# guide does not cover is tagged OUTSIDE: still taught, weighed less in exams.
+OUTSIDE = "outside"
+
+
+def domain_of(task: str) -> int | None:
+    """The exam domain (1-4) of a task statement, None for content outside the blueprint."""
+    return int(task[0]) if task != OUTSIDE and task[:1].isdigit() else None
+
+
 ENTRY_KINDS: tuple[str, ...] = (
     "service",  # an AWS service or product (SQS, CloudFront)
     "concept",  # an idea or mechanism (visibility timeout, sharding)
@@ -29,19 +39,28 @@ ENTRY_KINDS: tuple[str, ...] = (
 
 QuestionType = Literal["single", "multi", "truefalse", "typed", "numeric"]
 QUESTION_TYPES: tuple[str, ...] = ("single", "multi", "truefalse", "typed", "numeric")
-QUESTION_ORIGINS: tuple[str, ...] = ("notes", "curated")  # allowed in course files (the loader checks)
+QUESTION_ORIGINS: tuple[str, ...] = ("notes", "curated")  # allowed in topic files (the loader checks)
+# Exam-style scenario questions live in a course folder's scenarios/ subfolder (ids "topic/s/slug").
+SCENARIO = "scenario"
 # The question bank also makes "generated" questions from the entries; never valid in a file.
-ALL_QUESTION_ORIGINS: tuple[str, ...] = (*QUESTION_ORIGINS, "generated")
+ALL_QUESTION_ORIGINS: tuple[str, ...] = (*QUESTION_ORIGINS, SCENARIO, "generated")
+UPDATE_KINDS: tuple[str, ...] = ("update", "correction")
 
 
 @dataclass(frozen=True, slots=True)
 class Update:
-    """A fact in the notes that AWS has since changed (from aws-updates.md)."""
+    """A fact in the notes that AWS has since changed, or that the notes got wrong.
+
+    ``kind`` is "update" (true once, changed since: see aws-updates.md) or
+    "correction" (the notes were wrong). Either way the lesson shows the notes'
+    wording beside the current fact, and quizzes grade by the current fact.
+    """
 
     note: str  # what the notes say
     current: str  # what is true now
-    since: str  # when it changed ("Dec 2020")
+    since: str  # when it changed ("Dec 2020"); "" when unknown or a correction
     source: str  # the AWS page title it was checked against
+    kind: str = "update"
 
 
 @dataclass(frozen=True, slots=True)
@@ -65,6 +84,13 @@ class Entry:
     parent_id: str | None = None
     source_file: str = ""
     source_line: int = 0  # where the entry starts in its course file
+    task: str = OUTSIDE  # DVA-C02 task statement ("2.2"), or OUTSIDE the blueprint
+    sources: tuple[str, ...] = ()  # AWS page titles that confirm added content
+    unverified: str | None = None  # a doubt about a fact of the entry, shown to the learner
+
+    @property
+    def domain(self) -> int | None:
+        return domain_of(self.task)
 
     def walk(self) -> Iterator[Entry]:
         """This entry, then its descendants depth-first."""
@@ -99,6 +125,13 @@ class Question:
     uses_update: bool = False  # graded against an update, not the notes' wording
     source_file: str = ""
     source_line: int = 0
+    task: str = OUTSIDE  # DVA-C02 task statement; by default the tested entry's
+    reasons: tuple[str, ...] = ()  # scenario questions: why each choice is right or wrong (same order)
+    sources: tuple[str, ...] = ()  # AWS page titles that confirm the question's facts
+
+    @property
+    def domain(self) -> int | None:
+        return domain_of(self.task)
 
     @property
     def correct_choices(self) -> tuple[str, ...]:
@@ -138,6 +171,7 @@ class Topic:
     skipped: tuple[Skipped, ...] = ()
     edits: tuple[Edit, ...] = ()
     source_file: str = ""
+    task: str = OUTSIDE  # the default task statement of the topic's entries
 
     def walk(self) -> Iterator[Entry]:
         """Every entry of the topic in reading order (parents before children)."""

@@ -47,12 +47,13 @@ from bisect import bisect_left
 from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING, Any, NamedTuple
 
+from lessons.folders import folder_signature
+
 if TYPE_CHECKING:  # pragma: no cover
     from lessons.model import Course, Entry, Topic
 
-INDEX_FORMAT = 1
+INDEX_FORMAT = 2
 CACHE_NAME = "search-index.marshal"
-BUILTIN_COURSE_DIR = os.path.join(os.path.dirname(os.path.abspath(__file__)), "course")
 
 # Field weights: where a word occurs in a document.
 W_TERM, W_NAME, W_DEFINITION, W_CHILD, W_NOTES, W_QUESTION, W_TOPIC = 10.0, 8.0, 3.0, 3.0, 2.0, 1.5, 1.0
@@ -336,8 +337,12 @@ def _record(entry: Entry, topic: Topic, course: Course, depth: int) -> dict[str,
         "definition": entry.definition,
         "notes": list(entry.notes),
         "updates": [
-            {"note": u.note, "current": u.current, "since": u.since, "source": u.source} for u in entry.updates
+            {"note": u.note, "current": u.current, "since": u.since, "source": u.source, "kind": u.kind}
+            for u in entry.updates
         ],
+        "sources": list(entry.sources),
+        "unverified": entry.unverified,
+        "task": entry.task,
         "children": [{"id": c.id, "term": c.term} for c in entry.children],
         "related": [{"id": r, "term": course.entries[r].term} for r in entry.related if r in course.entries],
         "aliases": list(entry.aliases),
@@ -497,14 +502,6 @@ def _pack(rows: list[list[int]]) -> tuple[bytes, list[int]]:
 # --------------------------------------------------------------------------- cache
 
 
-def course_dirs(extra: Iterable[str | os.PathLike] = (), *, builtin: bool = True) -> list[str]:
-    """The course folders a :func:`lessons.loader.load_course` call reads, in order
-    (the built-in course, then ``extra``)."""
-    folders = [BUILTIN_COURSE_DIR] if builtin else []
-    folders.extend(os.path.expanduser(os.fspath(folder)) for folder in extra)
-    return folders
-
-
 def _package_version() -> str:
     try:
         from tui import __version__  # the distribution's version is kept there
@@ -529,22 +526,7 @@ def signature(folders: Iterable[str | os.PathLike], version: str | None = None) 
         [sys.version_info[0], sys.version_info[1], marshal.version, sys.byteorder],
         own_key,
     ]
-    for folder in folders:
-        folder = os.path.abspath(os.fspath(folder))
-        try:
-            with os.scandir(folder) as scan:
-                names = sorted(e.name for e in scan if e.name.endswith(".toml") and e.is_file())
-        except OSError:
-            sig.append([folder, None])  # missing or unreadable: rebuilt when that changes
-            continue
-        files: list[Any] = []
-        for name in names:
-            try:
-                st = os.stat(os.path.join(folder, name))
-                files.append([name, st.st_size, st.st_mtime_ns])
-            except OSError:
-                files.append([name, None, None])
-        sig.append([folder, files])
+    sig.extend(folder_signature(folder) for folder in folders)
     return sig
 
 
@@ -694,7 +676,7 @@ class SearchIndex:
     def record(self, entry_id: str) -> dict[str, Any]:
         """Display data of one entry (raises ``KeyError`` for an unknown id):
         ``id, topic_id, topic_number, topic_title, term, full_form, kind,
-        definition, notes, updates [{note, current, since, source}], children
+        definition, notes, updates [{note, current, since, source, kind}], sources, unverified, task, children
         [{id, term}], related [{id, term}], aliases, added, parent_id,
         parent_term, depth, summary``.
         Texts keep their markup (``{{...}}``, backticks)."""

@@ -19,7 +19,7 @@ from progress.scheduler import Scheduler
 from progress.store import ProgressStore
 from tui.commands import ActionCommands, EntryCommands, TopicCommands
 from tui.screens.main import MainScreen
-from tui.widgets.lesson import line_ranges
+from tui.widgets.lesson import source_line
 
 LIGHT_THEME = "textual-light"
 DARK_THEME = "textual-dark"
@@ -447,9 +447,12 @@ class TutorApp(App[None]):
         lines.extend(f"- {markup.plain(note)}" for note in entry.notes)
         for child in entry.children:
             lines.append(f"- {child.title}")
+        if entry.unverified:
+            lines.append(f"Unverified: {markup.plain(entry.unverified)}")
         for update in entry.updates:
-            lines.append(f"{markup.update_heading(update.since)}: {markup.plain(update.current)} [{update.source}]")
-        lines.append(f"(notes lines {line_ranges(entry.lines)})")
+            heading = markup.update_heading(update.since, update.kind)
+            lines.append(f"{heading}: {markup.plain(update.current)} [{update.source}]")
+        lines.append(f"({source_line(entry)})")
         return "\n".join(lines)
 
     # ------------------------------------------------------------------ navigation

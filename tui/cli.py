@@ -272,7 +272,8 @@ def _run_app(args: argparse.Namespace, start=None, *, course_result=None, store=
 
     def search_loader():
         """The same cached index as 'awstutor lookup' (built from the loaded course if stale)."""
-        from lessons.search import SearchIndex, course_dirs
+        from lessons.folders import course_dirs
+        from lessons.search import SearchIndex
 
         locations = Locations.resolve(args.data_dir)
         extra = list(getattr(args, "lessons", []) or [])

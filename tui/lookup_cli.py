@@ -82,7 +82,8 @@ def run(args: argparse.Namespace) -> int:
 def open_index(args: argparse.Namespace) -> SearchIndex:
     """The search index: from the cache when the course files are unchanged,
     else built from the course (whose problems go to stderr, one line each)."""
-    from lessons.search import SearchIndex, course_dirs
+    from lessons.folders import course_dirs
+    from lessons.search import SearchIndex
     from progress.locations import Locations
     from tui import __version__
 
@@ -128,6 +129,9 @@ def _print_json(index: SearchIndex, hits: list[Hit], text: str) -> int:
                 "definition": plain(record["definition"]) if record["definition"] else None,
                 "notes": [plain(note) for note in record["notes"]],
                 "updates": [{k: plain(v) for k, v in update.items()} for update in record["updates"]],
+                "sources": record.get("sources", []),
+                "unverified": plain(record["unverified"]) if record.get("unverified") else None,
+                "task": record.get("task"),
             }
         )
     print(json.dumps(rows, indent=2, ensure_ascii=False))
@@ -261,6 +265,10 @@ def render(record: dict[str, Any], matched: list[str], width: int, style: Style)
     lines += wrap([(where, DIM)], width, "  ", "  ", style)
     if record["added"]:
         lines += wrap([("added, not in the original notes", DIM)], width, "  ", "  ", style)
+    if record.get("unverified"):
+        lines += wrap(
+            [("Unverified:", UPDATE), (" ", "")] + fragments(record["unverified"], found), width, "  ", "    ", style
+        )
     if record["definition"]:
         lines += wrap(fragments(record["definition"], found), width, "  ", "  ", style)
     bullet = f"  {style.bullet} "
@@ -269,10 +277,13 @@ def render(record: dict[str, Any], matched: list[str], width: int, style: Style)
     for update in record["updates"]:
         from lessons.markup import update_heading
 
-        parts = [(f"{update_heading(update['since'])}:", UPDATE), (" ", "")]
+        parts = [(f"{update_heading(update['since'], update.get('kind', 'update'))}:", UPDATE), (" ", "")]
         parts += fragments(update["current"], found)
         parts += [(" - the notes say: ", DIM)] + fragments(update["note"], found, DIM)
+        parts += [(f" (source: {update['source']})", DIM)]
         lines += wrap(parts, width, "  ", "    ", style)
+    if record.get("sources"):
+        lines += wrap([("Sources: " + "; ".join(record["sources"]), DIM)], width, "  ", "    ", style)
     children = {child["id"] for child in record["children"]}
     see_also = [other for other in record.get("related", []) if other["id"] not in children]
     for label, others in (("Sub-entries:", record["children"]), ("See also:", see_also)):

@@ -14,9 +14,10 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from lessons import search
+from lessons.folders import course_dirs
 from lessons.loader import load_course, parse_topic_text
 from lessons.model import Course
-from lessons.search import SearchIndex, acronyms_in_text, course_dirs, osa_distance, query_words, stem
+from lessons.search import SearchIndex, acronyms_in_text, osa_distance, query_words, stem
 
 # (query, entry id that must be among the top 3), at least two per topic:
 # typos, acronyms both ways, partial words, any word order, punctuation.

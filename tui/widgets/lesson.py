@@ -48,6 +48,16 @@ def line_ranges(lines: Iterable[int]) -> str:
     return ", ".join(out)
 
 
+def source_line(entry: Entry) -> str:
+    """Where an entry comes from: the notes' lines, and the AWS pages of added content."""
+    parts: list[str] = []
+    if entry.lines:
+        parts.append(f"From the notes: lines {line_ranges(entry.lines)}")
+    if entry.sources:
+        parts.append("Sources: " + "; ".join(entry.sources))
+    return ". ".join(parts) if parts else "Added: not in the original notes"
+
+
 @dataclass(frozen=True)
 class Link:
     number: int  # 1-based, the key that follows it
@@ -178,6 +188,12 @@ class LessonView(VerticalScroll, can_focus=True):
             widgets.append(Static(render_markup(entry.definition), classes="definition"))
         for note in entry.notes:
             widgets.append(Bullet(render_markup(note), classes="note"))
+        if entry.unverified:
+            widgets.append(
+                Static(
+                    Content.assemble(("Unverified: ", "bold"), render_markup(entry.unverified)), classes="unverified"
+                )
+            )
         for update in entry.updates:
             widgets.append(self._update_widget(update))
         for kind, heading in (("parent", "Part of"), ("child", "Sub-entries"), ("related", "Related")):
@@ -187,7 +203,7 @@ class LessonView(VerticalScroll, can_focus=True):
             widgets.append(Static(heading, classes="section"))
             for link in group:
                 widgets.append(self._link_widget(link))
-        widgets.append(Static(f"From the notes: lines {line_ranges(entry.lines)}", classes="source"))
+        widgets.append(Static(source_line(entry), classes="source"))
         return widgets
 
     def _update_widget(self, update: Update) -> Widget:
@@ -196,7 +212,7 @@ class LessonView(VerticalScroll, can_focus=True):
         after = Static(Content.assemble(("Now:", "bold"), "\n", render_markup(update.current)), classes="new")
         source = Static(Content.assemble(("Source: ", "italic"), (update.source, "italic")), classes="update-source")
         box = Vertical(Horizontal(before, after, classes="compare"), source, classes="update")
-        box.border_title = markup.update_heading(update.since)
+        box.border_title = markup.update_heading(update.since, update.kind)
         return box
 
     def _link_widget(self, link: Link) -> Widget:
