@@ -266,7 +266,7 @@ class _FileParser:
                 "id": True,
                 "number": True,
                 "title": True,
-                "lines": True,
+                "lines": False,  # a topic added beyond the notes has none
                 "entries": True,
                 "questions": False,
                 "skipped": False,
@@ -282,7 +282,7 @@ class _FileParser:
         if not isinstance(number, int) or isinstance(number, bool) or not 1 <= number <= 999:
             raise self.fail(self.loc.key((), "number"), "topic 'number' must be a whole number from 1 to 999")
         title = self.text(data, (), "title", "the topic")
-        lines = self.line_numbers(data, (), "the topic")
+        lines = self.line_numbers(data, (), "the topic", required=False)
         task = self.task(data, (), "the topic", OUTSIDE)
         raw_entries = data["entries"]
         if not isinstance(raw_entries, list) or not raw_entries:

@@ -231,3 +231,10 @@ def test_blueprint_domains_and_tasks() -> None:
     assert blueprint.label("2.2") == "2.2 Implement encryption by using AWS services"
     assert blueprint.label(OUTSIDE) == "outside the DVA-C02 blueprint"
     assert domain_of("3.4") == 3 and domain_of(OUTSIDE) is None
+
+
+def test_a_topic_added_beyond_the_notes_needs_no_lines(tmp_path: Path) -> None:
+    text = textwrap.dedent(TOPIC).replace("lines = [1]\n", "", 1)
+    result = load_course([course_dir(tmp_path, topic=text, scenario=None)], builtin=False)
+    assert result.problems == []
+    assert result.course.by_topic["widgets"].lines == ()
