@@ -8,11 +8,26 @@ domain weights.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 from lessons.model import OUTSIDE, domain_of
 
 EXAM_CODE = "DVA-C02"
+EXAM_QUESTIONS = 65  # 50 scored, 15 unscored
+EXAM_TIME_S = 130 * 60  # 130 minutes
+PASS_SCORE = 720  # on the scaled score's 100-1000
+
+
+def scaled_score(correct: int, total: int) -> int:
+    """The exam's 100-1000 scale: ``100 + 900 * correct / total``, rounded half up.
+
+    AWS does not publish its scaling (it equates forms of the exam); a straight line
+    from 100 to 1000 is the usual estimate and the one every figure here uses.
+    """
+    if total <= 0:
+        return 100
+    return int(math.floor(100 + 900 * correct / total + 0.5))
 
 
 @dataclass(frozen=True, slots=True)
@@ -82,6 +97,9 @@ def label(tag: str) -> str:
 __all__ = [
     "DOMAINS",
     "EXAM_CODE",
+    "EXAM_QUESTIONS",
+    "EXAM_TIME_S",
+    "PASS_SCORE",
     "OUTSIDE",
     "TASKS",
     "TASK_IDS",
@@ -92,5 +110,6 @@ __all__ = [
     "domain_of",
     "is_valid",
     "label",
+    "scaled_score",
     "task",
 ]

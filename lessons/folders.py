@@ -45,6 +45,20 @@ def scenario_files(folder: str | os.PathLike[str]) -> list[str]:
     return [os.path.join(sub, name) for name in _toml_names(sub) or []]
 
 
+def code_signature() -> list[Any]:
+    """``[[module, size, mtime_ns], ...]`` of the ``lessons`` package: a cache of the
+    course model or the search index is stale when this code changes."""
+    here = os.path.dirname(os.path.abspath(__file__))
+    out: list[Any] = []
+    for name in sorted(n for n in os.listdir(here) if n.endswith(".py")):
+        try:
+            st = os.stat(os.path.join(here, name))
+        except OSError:
+            continue
+        out.append([name, st.st_size, st.st_mtime_ns])
+    return out
+
+
 def folder_signature(folder: str | os.PathLike[str]) -> list[Any]:
     """``[folder, [[relative name, size, mtime_ns], ...]]`` over topic and scenario files;
     ``[folder, None]`` when the folder cannot be read (rebuilt when that changes)."""

@@ -101,7 +101,7 @@ CACHE_NAME = "course.pickle"
 
 def _signature(dirs: list[Path]) -> list:
     """What the cached course depends on: every course file's name, size and mtime."""
-    sig: list = [CACHE_FORMAT, sys.version_info[:2], os.stat(__file__).st_mtime_ns]
+    sig: list = [CACHE_FORMAT, sys.version_info[:2], folders.code_signature()]
     sig.extend(folders.folder_signature(folder) for folder in dirs)
     return sig
 

@@ -23,7 +23,6 @@ one-line message for the learner.
 
 from __future__ import annotations
 
-import math
 import random
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
@@ -31,6 +30,7 @@ from dataclasses import dataclass, field
 
 from lessons import markup
 from lessons.bank import QuestionBank
+from lessons.blueprint import EXAM_QUESTIONS, EXAM_TIME_S, PASS_SCORE, scaled_score
 from lessons.grading import Grade, format_number
 from lessons.model import Question, Topic
 
@@ -51,9 +51,6 @@ __all__ = [
 
 MODES: tuple[str, ...] = ("topic", "mixed", "mistakes", "exam", "due")
 DEFAULT_COUNT = {"topic": 10, "mixed": 20}
-EXAM_QUESTIONS = 65  # DVA-C02: 65 questions (50 scored, 15 unscored)
-EXAM_TIME_S = 130 * 60  # 130 minutes
-PASS_SCORE = 720  # on a scale of 100-1000
 EXAM_NUMERIC = 4  # numeric (calculation) questions in an exam, at most
 # How often each family of questions comes up, whatever its size (see _Builder._shuffled).
 _FAMILY = {
@@ -113,13 +110,6 @@ class Score:
     @property
     def percent(self) -> float:
         return 100.0 * self.correct / self.total if self.total else 0.0
-
-
-def scaled_score(correct: int, total: int) -> int:
-    """The exam's 100-1000 scale: ``100 + 900 * correct / total``, rounded half up."""
-    if total <= 0:
-        return 100
-    return int(math.floor(100 + 900 * correct / total + 0.5))
 
 
 @dataclass

@@ -47,7 +47,7 @@ from bisect import bisect_left
 from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING, Any, NamedTuple
 
-from lessons.folders import folder_signature
+from lessons.folders import code_signature, folder_signature
 
 if TYPE_CHECKING:  # pragma: no cover
     from lessons.model import Course, Entry, Topic
@@ -502,29 +502,16 @@ def _pack(rows: list[list[int]]) -> tuple[bytes, list[int]]:
 # --------------------------------------------------------------------------- cache
 
 
-def _package_version() -> str:
-    try:
-        from tui import __version__  # the distribution's version is kept there
-    except Exception:  # pragma: no cover - lessons used on its own
-        return "0"
-    return __version__
-
-
 def signature(folders: Iterable[str | os.PathLike], version: str | None = None) -> list[Any]:
-    """What the cache is keyed on: every ``*.toml`` of the course folders
-    (name, size, mtime_ns), the package version, the index format, this
-    module's own file, and the Python version and byte order (marshal and the
+    """What the cache is keyed on: every course file of the folders (name, size,
+    mtime_ns), the caller's ``version``, the index format, the code of the
+    ``lessons`` package, and the Python version and byte order (marshal and the
     packed arrays are Python's and the machine's)."""
-    try:
-        own = os.stat(__file__)
-        own_key = [own.st_size, own.st_mtime_ns]
-    except OSError:  # pragma: no cover
-        own_key = []
     sig: list[Any] = [
         INDEX_FORMAT,
-        version if version is not None else _package_version(),
+        version,
         [sys.version_info[0], sys.version_info[1], marshal.version, sys.byteorder],
-        own_key,
+        code_signature(),
     ]
     sig.extend(folder_signature(folder) for folder in folders)
     return sig

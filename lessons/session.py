@@ -57,7 +57,7 @@ class Attempt:
     question: Question
     response: Any
     grade: Grade
-    seconds: float | None  # time on the question; None in an exam (answers can change)
+    seconds: float  # time spent on the question (in an exam: over every visit)
 
 
 # --------------------------------------------------------------------------- responses
@@ -139,6 +139,7 @@ class QuizSession:
     feedback: bool = False  # practice: the current answer's verdict is on screen
     finished: bool = False
     recorded: set[int] = field(default_factory=set)  # practice: answers already handed out for recording
+    spent: dict[int, float] = field(default_factory=dict)  # seconds on each question so far
 
     def __post_init__(self) -> None:
         if not self.quiz.items:
@@ -210,14 +211,21 @@ class QuizSession:
             raise AnswerRejected("Already answered: Enter goes on.")
         response = check_response(self.question, response)
         grade = self.quiz.grade(self.index, response)
-        self.responses[self.index] = response
-        self.grades[self.index] = grade
+        index = self.index
+        self.responses[index] = response
+        self.grades[index] = grade
+        self._leave(now)
         if self.is_exam:
             self._advance_exam()
             return None
         self.feedback = True
-        self.recorded.add(self.index)
-        return Attempt(self.index, self.question, response, grade, max(0.0, now - self.shown_at))
+        self.recorded.add(index)
+        return Attempt(index, self.question, response, grade, self.spent[index])
+
+    def _leave(self, now: float) -> None:
+        """The time on the current question, added up when the learner moves away or answers."""
+        self.spent[self.index] = self.spent.get(self.index, 0.0) + max(0.0, now - self.shown_at)
+        self.shown_at = now
 
     def proceed(self, now: float) -> bool:
         """Practice: after the verdict, on to the next question. True when that was the last."""
@@ -248,8 +256,8 @@ class QuizSession:
     def jump(self, index: int, now: float) -> bool:
         if not self.is_exam or self.finished or not 0 <= index < self.total:
             return False
+        self._leave(now)
         self.index = index
-        self.shown_at = now
         return True
 
     def toggle_flag(self) -> bool:
@@ -271,7 +279,7 @@ class QuizSession:
         if not self.is_exam:
             return []
         return [
-            Attempt(i, self.quiz.items[i].question, self.responses[i], self.grades[i], None)
+            Attempt(i, self.quiz.items[i].question, self.responses[i], self.grades[i], self.spent.get(i, 0.0))
             for i in sorted(self.responses)
         ]
 
@@ -308,6 +316,7 @@ class QuizSession:
             "index": self.index,
             "responses": {str(i): _jsonable(r) for i, r in self.responses.items()},
             "flagged": sorted(self.flagged),
+            "spent": {str(i): round(s, 3) for i, s in self.spent.items()},
             "elapsed": round(self.elapsed(now), 3),
         }
 
@@ -329,7 +338,9 @@ class QuizSession:
                 items.append(QuizItem(question, tuple(row["choices"]), tuple(row["correct"])))
             if not items:
                 return None
-            spec = QuizSpec(mode=str(data["mode"]), topics=list(data["topics"]), count=len(items), seed=data.get("seed"))
+            spec = QuizSpec(
+                mode=str(data["mode"]), topics=list(data["topics"]), count=len(items), seed=data.get("seed")
+            )
             quiz = Quiz(items=items, spec=spec, time_limit_s=data.get("time_limit_s"), seed=data.get("seed"), bank=bank)
             elapsed = float(data.get("elapsed", 0.0))
             if not elapsed >= 0:  # also NaN
@@ -344,6 +355,11 @@ class QuizSession:
                 session.grades[i] = quiz.grade(i, response)
             session.recorded = set() if session.is_exam else set(session.responses)
             session.flagged = {int(i) for i in data.get("flagged", []) if 0 <= int(i) < len(items)}
+            session.spent = {
+                int(i): float(s)
+                for i, s in dict(data.get("spent", {})).items()
+                if 0 <= int(i) < len(items) and float(s) >= 0
+            }
             session.index = min(max(int(data.get("index", 0)), 0), len(items) - 1)
             if not session.is_exam and session.index in session.responses:
                 session.proceed(now)  # practice: back at the next unanswered question

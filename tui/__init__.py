@@ -5,3 +5,5 @@ Importing this package must stay cheap: the command's headless subcommands
 """
 
 __version__ = "0.1.0"
+
+OWNER = "awstutor"  # checked at start-up: another project's package of this name is not ours

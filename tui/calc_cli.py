@@ -27,7 +27,8 @@ import re
 from collections.abc import Callable
 from typing import Any
 
-EXIT_OK = 0
+from tui.commandline import EXIT_OK, UsageError
+
 _FORMULA_LIST = "\0formulas\0"  # epilog marker: replaced by the formula list when help is printed
 
 
@@ -59,8 +60,6 @@ class _FormulaParser(argparse.ArgumentParser):
     """One formula's options; errors are one line (``UsageError``), never a usage block."""
 
     def error(self, message: str) -> Any:
-        from tui.cli import UsageError
-
         raise UsageError(f"{message} (see '{self.prog} --help')")
 
 
@@ -104,8 +103,6 @@ def _formula_help() -> str:
 
 
 def run(args: argparse.Namespace) -> int:
-    from tui.cli import UsageError
-
     words = list(args.words)
     if words[:1] == ["--"]:
         words = words[1:]
@@ -121,7 +118,6 @@ def run(args: argparse.Namespace) -> int:
 
 def _run_formula(formula: Any, words: list[str], as_json: bool) -> int:
     from lessons.formulas import FormulaError
-    from tui.cli import UsageError
 
     parser = _FormulaParser(
         prog=f"awstutor calc {formula.name}",
@@ -180,7 +176,6 @@ _WORD = re.compile(r"[A-Za-z][A-Za-z0-9_-]*")
 
 def _run_expression(words: list[str], as_json: bool) -> int:
     from lessons.calc import FUNCTIONS, UNITS, CalcError, evaluate
-    from tui.cli import UsageError
 
     tokens = [w for w in words if w != "--json"]
     as_json = as_json or len(tokens) != len(words)

@@ -1,9 +1,11 @@
-"""The ``awstutor`` command.
+"""The ``awstutor`` command: the parser, the entry point, and the commands that open the app.
 
 Subcommands import what they need inside their own function: ``lookup``,
 ``calc``, ``topics`` and ``progress`` never import Textual. Every failure the
 user can cause ends in one line on stderr and a non-zero exit, never a
-traceback.
+traceback. Shared pieces (exit codes, usage errors, folders, loading) are in
+:mod:`tui.commandline`; each family of subcommands registers itself from its
+own module (``lookup_cli``, ``calc_cli``, ``progress_cli``).
 """
 
 from __future__ import annotations
@@ -12,54 +14,37 @@ import argparse
 import os
 import sys
 from collections.abc import Callable, Sequence
-from typing import NoReturn
 
 from tui import __version__
+from tui.commandline import (
+    EXIT_FAIL,
+    EXIT_INTERRUPTED,
+    EXIT_OK,
+    EXIT_USAGE,
+    Parser,
+    UsageError,
+    add_common,
+    interactive,
+    load_course,
+    warn,
+)
 
-EXIT_OK, EXIT_FAIL, EXIT_USAGE = 0, 1, 2
-
-
-class UsageError(Exception):
-    """Bad arguments: one line on stderr, exit 2."""
-
-
-class _Parser(argparse.ArgumentParser):
-    """argparse, but errors are one line (and never print a usage block)."""
-
-    def error(self, message: str) -> NoReturn:
-        raise UsageError(f"{message} (see '{self.prog} --help')")
-
-
-def _common(parser: argparse.ArgumentParser, *, top: bool) -> None:
-    default = None if top else argparse.SUPPRESS
-    parser.add_argument(
-        "--data-dir",
-        metavar="DIR",
-        default=default,
-        help="where progress is kept (default: $AWSTUTOR_DATA_DIR or the platform's user data folder)",
-    )
-    parser.add_argument(
-        "--lessons",
-        metavar="DIR",
-        action="append",
-        default=[] if top else argparse.SUPPRESS,
-        help="also load the course files in DIR (repeatable)",
-    )
+QUIZ_MODES = ("topic", "mixed", "mistakes", "exam", "due")
 
 
-def build_parser() -> _Parser:
-    parser = _Parser(
+def build_parser() -> Parser:
+    parser = Parser(
         prog="awstutor",
         description="A terminal tutor for the AWS Certified Developer - Associate course. "
         "With no command, opens the app.",
     )
     parser.add_argument("--version", action="version", version=f"awstutor {__version__}")
-    _common(parser, top=True)
-    sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+    add_common(parser, top=True)
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=Parser)
 
-    def command(name: str, help: str, run: Callable[[argparse.Namespace], int]) -> _Parser:
+    def command(name: str, help: str, run: Callable[[argparse.Namespace], int]) -> Parser:
         p = sub.add_parser(name, help=help, description=help)
-        _common(p, top=False)
+        add_common(p, top=False)
         p.set_defaults(run=run)
         return p
 
@@ -80,7 +65,7 @@ def build_parser() -> _Parser:
     )
     p.add_argument(
         "--mode",
-        choices=["topic", "mixed", "mistakes", "exam", "due"],
+        choices=QUIZ_MODES,
         help="topic (one topic), mixed (several or all), mistakes (last answered wrong), "
         "exam (65 questions, 130 minutes), due (spaced-repetition review); "
         "default: topic for one --topic, else mixed",
@@ -88,39 +73,12 @@ def build_parser() -> _Parser:
     p.add_argument("--count", type=_positive_int, metavar="N", help="number of questions")
     p.add_argument("--seed", type=int, metavar="N", help="make the quiz reproducible")
 
-    from tui import progress_cli
+    from tui import calc_cli, lookup_cli, progress_cli
 
     progress_cli.register(command)
-    from tui import lookup_cli
-
     lookup_cli.register(command)
-    from tui import calc_cli
-
     calc_cli.register(command)
     return parser
-
-
-# ------------------------------------------------------------------ helpers
-
-
-def _warn(message: str) -> None:
-    print(message, file=sys.stderr)
-
-
-def load_course(args: argparse.Namespace, *, quiet: bool = False):
-    """The built-in course plus extra folders (cached between runs); problems go to stderr, one line each."""
-    from lessons.loader import describe, load_course_cached
-    from progress.locations import Locations
-
-    locations = Locations.resolve(getattr(args, "data_dir", None))
-    extra = list(getattr(args, "lessons", []) or [])
-    if locations.lessons.is_dir():
-        extra.insert(0, locations.lessons)
-    result = load_course_cached(extra, locations.cache)
-    if not quiet:
-        for line in describe(result.problems):
-            _warn(line)
-    return result
 
 
 # ------------------------------------------------------------------ commands
@@ -145,7 +103,7 @@ def _run_topics(args: argparse.Namespace) -> int:
         print(json.dumps(rows, indent=2))
         return EXIT_OK
     if not rows:
-        _warn("awstutor: no topics loaded")
+        warn("awstutor: no topics loaded")
         return EXIT_FAIL
     import shutil
 
@@ -159,7 +117,8 @@ def _run_topics(args: argparse.Namespace) -> int:
     print(f"{'#':>3}  {'id':<{id_width}}  {'title':<{title_width}}  entries  questions")
     for r in rows:
         print(
-            f"{r['number']:>3}  {r['id']:<{id_width}}  {cut(r['title']):<{title_width}}  {r['entries']:>7}  {r['questions']:>9}"
+            f"{r['number']:>3}  {r['id']:<{id_width}}  {cut(r['title']):<{title_width}}  "
+            f"{r['entries']:>7}  {r['questions']:>9}"
         )
     total_e = sum(r["entries"] for r in rows)
     total_q = sum(r["questions"] for r in rows)
@@ -172,7 +131,8 @@ def _run_check(args: argparse.Namespace) -> int:
     status = EXIT_FAIL if result.problems else EXIT_OK
     course = result.course
     print(
-        f"{len(result.files)} files, {len(course.topics)} topics, {len(course.entries)} entries, {len(course.questions)} questions"
+        f"{len(result.files)} files, {len(course.topics)} topics, {len(course.entries)} entries, "
+        f"{len(course.questions)} questions"
     )
     if args.notes:
         from pathlib import Path
@@ -190,7 +150,7 @@ def _run_check(args: argparse.Namespace) -> int:
             except ValueError:
                 raise UsageError(f"--only takes a line range like 100-200, not {args.only!r}") from None
         report = check(course, notes)
-        lines = [line for line in report.lines() if _line_of(line) is None or low <= _line_of(line) <= high]
+        lines = [line for line in report.lines() if _line_of(line) is None or low <= (_line_of(line) or 0) <= high]
         for line in lines:
             print(line)
         print("notes: ok" if not lines else f"notes: {len(lines)} problems")
@@ -220,22 +180,22 @@ def _run_quiz(args: argparse.Namespace) -> int:
     """Check the request (bad topic or count: one line, exit 2), then open the app at the quiz."""
     from lessons.bank import QuestionBank
     from lessons.quiz import QuizError, QuizSpec, build_quiz
-    from progress.locations import Locations
-    from progress.store import ProgressError, ProgressStore
+    from progress.store import ProgressError
     from tui.app import StartRequest
+    from tui.commandline import open_store
 
     mode = args.mode or ("topic" if len(args.topic) == 1 else "mixed")
     result = load_course(args, quiet=True)
     try:
-        store = ProgressStore.open(Locations.resolve(args.data_dir).data)
+        store = open_store(args, quiet=True)
     except ProgressError as error:
-        _warn(f"awstutor: {error}")
+        warn(f"awstutor: {error.message}")
         return EXIT_FAIL
     if mode == "due":
         from progress.scheduler import Scheduler
 
         scheduler = Scheduler(store)
-        due = [c for c in scheduler.due_now(args.topic or None)]
+        due = list(scheduler.due_now(args.topic or None))
         if not due:
             nxt = scheduler.next_due()
             when = f"at {nxt.astimezone():%a %d %b %H:%M}" if nxt else "once you have studied something"
@@ -253,33 +213,26 @@ def _run_quiz(args: argparse.Namespace) -> int:
 
 def _run_app(args: argparse.Namespace, start=None, *, course_result=None, store=None) -> int:
     """Open the Textual app (the default when no command is given)."""
-    if not (sys.stdin.isatty() and sys.stdout.isatty()):
+    if not interactive():
         raise UsageError("the app needs a terminal; for scripts use 'awstutor lookup', 'topics' or 'progress'")
-    from progress.locations import Locations
-    from progress.store import ProgressError, ProgressStore
+    from progress.store import ProgressError
+    from tui.commandline import open_store, search_index
 
     result = course_result or load_course(args, quiet=True)
     if store is None:
         try:
-            store = ProgressStore.open(Locations.resolve(args.data_dir).data)
+            store = open_store(args, quiet=True)
         except ProgressError as error:
-            _warn(f"awstutor: {error}")
+            warn(f"awstutor: {error.message}")
             return EXIT_FAIL
     notices = [*store.notices, *(f"lessons: {p}" for p in result.problems)]
     for notice in notices:  # also on stderr, so they survive the app's screen
-        _warn(notice)
+        warn(notice)
     from tui.app import create_app
 
     def search_loader():
         """The same cached index as 'awstutor lookup' (built from the loaded course if stale)."""
-        from lessons.folders import course_dirs
-        from lessons.search import SearchIndex
-
-        locations = Locations.resolve(args.data_dir)
-        extra = list(getattr(args, "lessons", []) or [])
-        if locations.lessons.is_dir():
-            extra.insert(0, locations.lessons)
-        return SearchIndex.load_or_build(locations.cache, course_dirs(extra), lambda: result, version=__version__)
+        return search_index(args, lambda: result)
 
     app = create_app(result.course, store, notices=notices, start=start, search_loader=search_loader)
     app.run()
@@ -289,20 +242,47 @@ def _run_app(args: argparse.Namespace, start=None, *, course_result=None, store=
 # ------------------------------------------------------------------ entry point
 
 
+def shadowed() -> str | None:
+    """One line when ``lessons`` or ``progress`` is not awstutor's own package (another
+    project of the same name installed in this environment, or a folder in the way)."""
+    import importlib
+
+    home = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+    for name in ("lessons", "progress"):
+        try:
+            module = importlib.import_module(name)
+        except Exception:  # noqa: BLE001 - any failure here means "not ours"
+            module = None
+        where = getattr(module, "__file__", None) or ""
+        ours = getattr(module, "OWNER", None) == "awstutor" and os.path.dirname(os.path.dirname(where)) == home
+        if not ours:
+            found = os.path.dirname(where) if where else "nowhere"
+            return (
+                f"awstutor: the package '{name}' at {found} is not awstutor's (another project named '{name}' "
+                "is installed in this environment); install awstutor on its own: pipx install . "
+                "(or uv tool install ., or a fresh venv)"
+            )
+    return None
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     try:
+        clash = shadowed()
+        if clash:
+            warn(clash)
+            return EXIT_FAIL
         args = build_parser().parse_args(argv)
         run = getattr(args, "run", _run_app)
         return run(args)
     except UsageError as error:
-        _warn(f"awstutor: {error}")
+        warn(f"awstutor: {error}")
         return EXIT_USAGE
     except KeyboardInterrupt:
-        return 130
+        return EXIT_INTERRUPTED
     except BrokenPipeError:
         # Output piped into `head` and the like: not an error worth a traceback.
         try:
-            sys.stdout = open(os.devnull, "w")
+            sys.stdout = open(os.devnull, "w")  # noqa: SIM115 - replaces stdout for the rest of the run
         except OSError:
             pass
         return EXIT_OK

@@ -13,7 +13,7 @@ if TYPE_CHECKING:
 
 class _TutorProvider(Provider):
     @property
-    def tutor(self) -> TutorApp:
+    def tutor_app(self) -> TutorApp:
         return self.app  # type: ignore[return-value]
 
 
@@ -23,19 +23,19 @@ class TopicCommands(_TutorProvider):
     def _items(self) -> list[tuple[str, str, str]]:
         return [
             (f"Topic {t.number}: {t.title}", f"Start the topic ({sum(1 for _ in t.walk())} entries)", t.id)
-            for t in self.tutor.course.topics
+            for t in self.tutor_app.tutor.course.topics
         ]
 
     async def discover(self) -> Hits:
         for title, help_text, topic_id in self._items():
-            yield DiscoveryHit(title, partial(self.tutor.open_topic, topic_id), help=help_text)
+            yield DiscoveryHit(title, partial(self.tutor_app.open_topic, topic_id), help=help_text)
 
     async def search(self, query: str) -> Hits:
         matcher = self.matcher(query)
         for title, help_text, topic_id in self._items():
             score = matcher.match(title)
             if score > 0:
-                yield Hit(score, matcher.highlight(title), partial(self.tutor.open_topic, topic_id), help=help_text)
+                yield Hit(score, matcher.highlight(title), partial(self.tutor_app.open_topic, topic_id), help=help_text)
 
 
 class EntryCommands(_TutorProvider):
@@ -44,7 +44,7 @@ class EntryCommands(_TutorProvider):
     async def search(self, query: str) -> Hits:
         if len(query.strip()) < 2:
             return
-        index = await self.tutor.search_index()
+        index = await self.tutor_app.search_index()
         for rank, hit in enumerate(index.search(query, limit=12)):
             title = hit.term if not hit.full_form else f"{hit.term} ({hit.full_form})"
             # The palette sorts by score (0-1); keep the index's order.
@@ -52,7 +52,7 @@ class EntryCommands(_TutorProvider):
             yield Hit(
                 score,
                 title,
-                partial(self.tutor.open_entry, hit.id),
+                partial(self.tutor_app.open_entry, hit.id),
                 text=title,
                 help=f"{hit.topic_number} {hit.topic_title} - {hit.summary}",
             )
@@ -62,7 +62,7 @@ class ActionCommands(_TutorProvider):
     """Every action of the app, with its key."""
 
     def _items(self) -> list[tuple[str, str, str]]:
-        return self.tutor.palette_actions(self.screen)
+        return self.tutor_app.palette_actions(self.screen)
 
     async def discover(self) -> Hits:
         for title, help_text, action in self._items():

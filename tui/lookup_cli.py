@@ -24,7 +24,9 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:  # pragma: no cover
     from lessons.search import Hit, SearchIndex
 
-EXIT_OK, EXIT_FAIL = 0, 1
+from tui.commandline import EXIT_FAIL, EXIT_OK, UsageError, printable, search_index
+
+MAX_QUERY = 500  # characters: a query is a few words; more is a mistake (and slow to match)
 DEFAULT_COUNT = 3
 
 # SGR codes: the whole palette.
@@ -51,9 +53,9 @@ def register(command: Callable[..., argparse.ArgumentParser]) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from tui.cli import UsageError
-
     text = " ".join(args.query).strip()
+    if len(text) > MAX_QUERY:
+        raise UsageError(f"the query is {len(text):,} characters long; lookup takes at most {MAX_QUERY}")
     if not any(ch.isalnum() for ch in text):
         raise UsageError("lookup needs a word to look up, e.g. 'awstutor lookup sqs visibility timeout'")
     if args.n < 1:
@@ -70,7 +72,7 @@ def run(args: argparse.Namespace) -> int:
     if not hits:
         suggestions = index.suggest(text, 5)
         tail = f" Closest terms: {', '.join(suggestions)}." if suggestions else ""
-        out.write(f'No match for "{text}".{tail}\n')
+        out.write(f'No match for "{printable(text)}".{tail}\n')
         return EXIT_FAIL
     style = Style.for_stream(out)
     width = _width()
@@ -82,22 +84,7 @@ def run(args: argparse.Namespace) -> int:
 def open_index(args: argparse.Namespace) -> SearchIndex:
     """The search index: from the cache when the course files are unchanged,
     else built from the course (whose problems go to stderr, one line each)."""
-    from lessons.folders import course_dirs
-    from lessons.search import SearchIndex
-    from progress.locations import Locations
-    from tui import __version__
-
-    locations = Locations.resolve(getattr(args, "data_dir", None))
-    extra: list[Any] = list(getattr(args, "lessons", None) or [])
-    if locations.lessons.is_dir():  # as tui.cli.load_course does
-        extra.insert(0, locations.lessons)
-
-    def build():
-        from tui.cli import load_course
-
-        return load_course(args)
-
-    index = SearchIndex.load_or_build(locations.cache, course_dirs(extra), build, version=__version__)
+    index = search_index(args)
     if index.from_cache:
         for line in index.notices:  # what the load said when the cache was built
             print(line, file=sys.stderr)
@@ -138,7 +125,7 @@ def _print_json(index: SearchIndex, hits: list[Hit], text: str) -> int:
     if not rows:
         suggestions = index.suggest(text, 5)
         tail = f" Closest terms: {', '.join(suggestions)}." if suggestions else ""
-        print(f'awstutor: no match for "{text}".{tail}', file=sys.stderr)
+        print(f'awstutor: no match for "{printable(text)}".{tail}', file=sys.stderr)
         return EXIT_FAIL
     return EXIT_OK
 

@@ -23,7 +23,7 @@ import sys
 from collections.abc import Callable
 from typing import Any
 
-EXIT_OK, EXIT_FAIL, EXIT_USAGE = 0, 1, 2
+from tui.commandline import EXIT_FAIL, EXIT_OK, UsageError, load_course, open_store, warn
 
 
 def register(command: Callable[..., argparse.ArgumentParser]) -> None:
@@ -52,35 +52,8 @@ def register(command: Callable[..., argparse.ArgumentParser]) -> None:
 # ------------------------------------------------------------------ helpers
 
 
-def _warn(message: str) -> None:
-    print(message, file=sys.stderr)
-
-
-def _usage(message: str) -> Exception:
-    from tui.cli import UsageError
-
-    return UsageError(message)
-
-
-def _data_dir(args: argparse.Namespace):
-    from progress.locations import Locations
-
-    return Locations.resolve(getattr(args, "data_dir", None)).data
-
-
-def _open_store(args: argparse.Namespace):
-    from progress.store import ProgressStore
-
-    store = ProgressStore.open(_data_dir(args))
-    for notice in store.notices:
-        _warn(notice)
-    return store
-
-
 def _topics(args: argparse.Namespace) -> list[tuple[str, int, str, list[str]]]:
     """The course as plain data: ``[(topic_id, number, title, [entry_ids])]``."""
-    from tui.cli import load_course
-
     course = load_course(args).course
     return [(t.id, t.number, t.title, [e.id for e in t.walk()]) for t in course.topics]
 
@@ -95,7 +68,7 @@ def run_progress(args: argparse.Namespace) -> int:
     try:
         return run(args)
     except ProgressError as error:
-        _warn(f"awstutor: {error.message}")
+        warn(f"awstutor: {error.message}")
         return EXIT_FAIL
 
 
@@ -107,7 +80,7 @@ def _summary(args: argparse.Namespace) -> int:
     from progress.stats import summarize
 
     topics = _topics(args)
-    with _open_store(args) as store:
+    with open_store(args) as store:
         data = summarize(store, [(topic_id, title, entries) for topic_id, _, title, entries in topics])
         board = dashboard(store, Scheduler(store), topics)
     if args.json:
@@ -217,7 +190,7 @@ def _export(args: argparse.Namespace) -> int:
 
     from progress.storage import atomic_write_bytes
 
-    with _open_store(args) as store:
+    with open_store(args) as store:
         data = store.export()
     text = json.dumps(data, indent=1, ensure_ascii=False) + "\n"
     if args.file == "-":
@@ -228,7 +201,7 @@ def _export(args: argparse.Namespace) -> int:
     try:
         atomic_write_bytes(target, text.encode("utf-8"))
     except OSError as error:
-        _warn(f"awstutor: cannot write {target}: {error.strerror or error}")
+        warn(f"awstutor: cannot write {target}: {error.strerror or error}")
         return EXIT_FAIL
     print(
         f"exported {len(data['attempts'])} attempts, {len(data['marks'])} marks, "
@@ -247,20 +220,20 @@ def _import(args: argparse.Namespace) -> int:
     try:
         raw = sys.stdin.buffer.read() if args.file == "-" else Path(args.file).expanduser().read_bytes()
     except OSError as error:
-        raise _usage(f"cannot import {name}: {error.strerror or error}") from None
+        raise UsageError(f"cannot import {name}: {error.strerror or error}") from None
     try:
         data = json.loads(raw.decode("utf-8"))
     except UnicodeDecodeError:
-        raise _usage(f"cannot import {name}: not UTF-8 text") from None
+        raise UsageError(f"cannot import {name}: not UTF-8 text") from None
     except json.JSONDecodeError as error:
-        raise _usage(f"cannot import {name}: not valid JSON (line {error.lineno}: {error.msg})") from None
+        raise UsageError(f"cannot import {name}: not valid JSON (line {error.lineno}: {error.msg})") from None
     from progress.schema import check_export
 
     try:
         check_export(data)  # before opening the store: a bad file changes nothing
     except InvalidImport as error:
-        raise _usage(f"cannot import {name}: {error.message}") from None
-    with _open_store(args) as store:
+        raise UsageError(f"cannot import {name}: {error.message}") from None
+    with open_store(args) as store:
         result = store.import_data(data)
     print(f"imported {name}: {result.describe()}")
     return EXIT_OK
@@ -270,8 +243,6 @@ def _reset(args: argparse.Namespace) -> int:
     prefix = args.topic
     what = "all topics"
     if prefix is not None:
-        from tui.cli import load_course
-
         course = load_course(args, quiet=True).course
         topic = course.topic(prefix)
         if topic is not None:
@@ -280,18 +251,18 @@ def _reset(args: argparse.Namespace) -> int:
             prefix = prefix.strip()
             what = f"'{prefix}'"
         if not prefix:
-            raise _usage("--topic needs a topic id")
+            raise UsageError("--topic needs a topic id")
     if not args.yes:
         if sys.stdin is None or not sys.stdin.isatty():
-            raise _usage("not deleting anything without --yes (standard input is not a terminal to ask on)")
+            raise UsageError("not deleting anything without --yes (standard input is not a terminal to ask on)")
         try:
             answer = input(f"Delete progress for {what}? [y/N] ")
         except EOFError:
             answer = ""
         if answer.strip().lower() not in ("y", "yes"):
-            _warn("awstutor: nothing deleted")
+            warn("awstutor: nothing deleted")
             return EXIT_FAIL
-    with _open_store(args) as store:
+    with open_store(args) as store:
         removed = store.reset(prefix)
     parts = [f"{n} {kind}" for kind, n in removed.items() if n]
     print(f"deleted progress for {what}: " + (", ".join(parts) if parts else "there was none"))

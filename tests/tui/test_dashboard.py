@@ -11,13 +11,13 @@ from datetime import timedelta
 from textual.widgets import Static
 
 from progress.scheduler import AGAIN, GOOD, Scheduler
-from tui.screens.dashboard import DashboardScreen, Drawn, mastery_line, open_dashboard, sparklines
+from tui.screens.dashboard import DashboardScreen, Drawn, mastery_line, sparklines
 
 
 def seed(app, clock) -> None:
     """A small history over the last 10 days, ending at the fake clock's now (Fri 27 Nov 2026, 09:00 UTC)."""
-    store = app.store
-    app.scheduler = Scheduler(store, clock=clock, fuzz=False)  # no random intervals: a stable screen
+    store = app.tutor.store
+    app.tutor.scheduler = Scheduler(store, clock=clock, fuzz=False)  # no random intervals: a stable screen
     end = clock.now
     clock.now = end - timedelta(days=9)
     session = store.start_session("exam", [])
@@ -39,18 +39,18 @@ def seed(app, clock) -> None:
             store.record_attempt(f"{topic}/q/seed-{n}", answer="A", correct=correct, seconds=5, mode="topic")
             clock.advance(minutes=1)
     clock.now = end - timedelta(days=1)
-    for entry in app.course.topic("s3").walk():
+    for entry in app.tutor.course.topic("s3").walk():
         store.mark_entry(entry.id, "got")
-    for entry in list(app.course.topic("dynamodb").walk())[:6]:
+    for entry in list(app.tutor.course.topic("dynamodb").walk())[:6]:
         store.mark_entry(entry.id, "got")
-        app.scheduler.rate(entry.id, GOOD)
-    app.scheduler.rate(list(app.course.topic("dynamodb").walk())[6].id, AGAIN)  # due again now
-    app.scheduler.rate(list(app.course.topic("lambda").walk())[0].id, AGAIN)
+        app.tutor.scheduler.rate(entry.id, GOOD)
+    app.tutor.scheduler.rate(list(app.tutor.course.topic("dynamodb").walk())[6].id, AGAIN)  # due again now
+    app.tutor.scheduler.rate(list(app.tutor.course.topic("lambda").walk())[0].id, AGAIN)
     clock.now = end
 
 
 async def opened(app, pilot) -> DashboardScreen:
-    open_dashboard(app)
+    app.action_dashboard()
     await pilot.pause()
     await app.workers.wait_for_complete()
     await pilot.pause()
@@ -87,7 +87,7 @@ async def test_the_dashboard_shows_the_figures(make_app, clock):
         assert "Press 1-3 for a topic quiz" in weak
 
         topics = text_of(screen, "#dash-topics").splitlines()
-        assert len(topics) == len(app.course.topics) + 1
+        assert len(topics) == len(app.tutor.course.topics) + 1
         assert " ".join(topics[17].split()) == "18 DynamoDB [#---------] 11% acc 38% due 1"
         assert " ".join(topics[6].split()) == "7 Amazon S3 [##########] 100% acc 100% due 0"
         assert " ".join(topics[0].split()) == "1 IAM and EC2 [----------] 0% acc 50% due 0"
@@ -116,9 +116,9 @@ async def test_a_practise_key_starts_a_topic_quiz_on_a_weak_topic(make_app, cloc
             if app.current_mode == "quiz":
                 break
         assert app.current_mode == "quiz"
-        quiz = app.quiz_screen.quiz
+        quiz = app.quiz_screen.session.quiz
         assert quiz.spec.mode == "topic" and quiz.spec.topics == ["dynamodb"]
-        assert not any(isinstance(s, DashboardScreen) for s in app._screen_stacks["learn"])
+        assert not any(isinstance(s, DashboardScreen) for s in app.get_screen_stack("learn"))
 
 
 async def test_r_reviews_what_is_due(make_app, clock):
@@ -132,18 +132,19 @@ async def test_r_reviews_what_is_due(make_app, clock):
             if app.current_mode == "review":
                 break
         assert app.current_mode == "review"
-        assert not any(isinstance(s, DashboardScreen) for s in app._screen_stacks["learn"])
+        assert not any(isinstance(s, DashboardScreen) for s in app.get_screen_stack("learn"))
 
 
 async def test_with_nothing_due_r_says_so_and_l_goes_back_to_the_lessons(make_app):
     app = make_app()
-    messages = []
-    async with app.run_test(size=(80, 24), message_hook=messages.append) as pilot:
+    said: list[str] = []
+    app.notify = lambda message, **kwargs: said.append(str(message))  # type: ignore[method-assign]
+    async with app.run_test(size=(80, 24)) as pilot:
         await opened(app, pilot)
         await pilot.press("r")
         await pilot.pause()
         assert isinstance(app.screen, DashboardScreen) and app.current_mode == "learn"
-        assert any("Nothing is due now" in str(n.message) for n in app._notifications)
+        assert any("Nothing is due now" in line for line in said)
         await pilot.press("l")
         await pilot.pause()
         assert not isinstance(app.screen, DashboardScreen) and app.current_mode == "learn"
@@ -212,7 +213,7 @@ async def test_a_store_that_cannot_be_read_is_said_on_screen(make_app, monkeypat
     monkeypatch.setattr(module, "dashboard", fail)
     app = make_app()
     async with app.run_test(size=(80, 24)) as pilot:
-        open_dashboard(app)
+        app.action_dashboard()
         await pilot.pause()
         await app.workers.wait_for_complete()
         await pilot.pause()

@@ -106,7 +106,7 @@ async def test_calculator_stays_available_during_a_quiz(make_app, course, until)
         await pilot.press(*"ceil(100 / 3)", "enter")
         await pilot.pause()
         # The history is the app's: the same calculation on every screen.
-        assert app.calc_history[-1].result == "34"
+        assert app.tutor.calc_history[-1].result == "34"
         await pilot.press("escape")
         await pilot.pause()
         assert not app.screen.has_class("-show-calc")
@@ -120,12 +120,12 @@ async def test_review_session_mixes_flashcards_and_questions(make_app, store, cl
     app = make_app()
     async with app.run_test(size=(80, 24)) as pilot:
         # Seed two cards due now: an entry and a question.
-        question_id = next(q.id for q in app.bank() if q.topic_id == "s3" and q.type == "truefalse")
-        app.scheduler.rate("s3/s3-versioning", GOOD)
-        app.scheduler.rate(question_id, AGAIN)
+        question_id = next(q.id for q in app.tutor.bank() if q.topic_id == "s3" and q.type == "truefalse")
+        app.tutor.scheduler.rate("s3/s3-versioning", GOOD)
+        app.tutor.scheduler.rate(question_id, AGAIN)
         clock.advance(days=60)
-        app._due_changed()
-        assert app.due_count() == 2
+        app.tutor.reload()
+        assert app.tutor.due_count() == 2
         await pilot.press("r")
         await until(
             pilot,
@@ -161,17 +161,17 @@ async def test_review_session_mixes_flashcards_and_questions(make_app, store, cl
         assert screen.phase == "done"
         text = "\n".join(str(w.content) for w in screen.query("#card Static"))
         assert "Nothing more is due now" in text and "next card is due in" in text
-        assert app.due_count() == 0
+        assert app.tutor.due_count() == 0
     assert store.entry_state("s3/s3-versioning").learned
 
 
 async def test_failed_flashcard_comes_back_in_the_session(make_app, clock, until) -> None:
     app = make_app()
     async with app.run_test(size=(80, 24)) as pilot:
-        app.scheduler.rate("s3/s3-bucket", GOOD)
-        app.scheduler.rate("s3/s3-object", GOOD)
+        app.tutor.scheduler.rate("s3/s3-bucket", GOOD)
+        app.tutor.scheduler.rate("s3/s3-object", GOOD)
         clock.advance(days=60)
-        app._due_changed()
+        app.tutor.reload()
         await pilot.press("r")
         await until(pilot, lambda: isinstance(app.screen, ReviewScreen) and app.screen.card_id is not None)
         screen = app.screen
@@ -195,8 +195,8 @@ async def test_nothing_due_says_when(make_app, until) -> None:
     messages: list[str] = []
     app.notify = lambda message, **kw: messages.append(message)  # type: ignore[method-assign]
     async with app.run_test(size=(80, 24)) as pilot:
-        app.scheduler.rate("s3/s3-bucket", GOOD)
-        app._due_changed()
+        app.tutor.scheduler.rate("s3/s3-bucket", GOOD)
+        app.tutor.reload()
         await pilot.press("r")
         await until(pilot, lambda: bool(messages))
         assert isinstance(app.screen, MainScreen)

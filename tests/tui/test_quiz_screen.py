@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+import random
+
+from textual.widgets import Input, OptionList
+
 from lessons.bank import QuestionBank
 from lessons.quiz import QuizSpec, build_quiz
 from tui.app import StartRequest
 from tui.screens.quiz import QuizScreen
+from tui.screens.quiz_jump import JumpList
 from tui.screens.quiz_results import QuizResults
 from tui.widgets.question import QuestionView
 
@@ -23,7 +28,10 @@ def answer_keys(item, *, right: bool) -> list[str]:
             else [next(i for i, c in enumerate(item.choices) if c not in item.correct)]
         )
         return [str(i + 1) for i in picks] + ["enter"]
-    text = item.correct[0] if right else "zzzz wrong 999"
+    if question.type == "numeric":
+        text = item.correct[0] if right else "987654"
+        return [*text, "enter"]
+    text = item.correct[0] if right else "zzzz wrong"
     return [*text, "enter"]
 
 
@@ -39,19 +47,32 @@ def quiz_for(course, mode="topic", topics=("s3",), count=4, seed=7, last_results
     )
 
 
+def single_quiz(course, qtype: str, seed: int = 1):
+    """A one-question quiz of a question of ``qtype``."""
+    bank = QuestionBank.build(course)
+    question = next(q for q in bank if q.type == qtype and not bank.is_template(q.id))
+    return build_quiz(
+        bank, QuizSpec(mode="due", topics=[question.topic_id]), due_ids=[question.id], rng=random.Random(seed)
+    )
+
+
+def status(app) -> str:
+    bar = app.screen.query_one("StatusBar")
+    return f"{bar.where} {bar.counts}"
+
+
 async def test_a_full_topic_quiz_records_every_attempt(make_app, course, store, until) -> None:
     quiz = quiz_for(course, count=5)
     app = make_app(start=StartRequest(quiz=quiz))
     async with app.run_test(size=(80, 24)) as pilot:
         await until(pilot, lambda: quiz_ready(app))
-        assert isinstance(app.screen, QuizScreen)
         for n, item in enumerate(quiz.items):
             right = n % 2 == 0
             await pilot.press(*answer_keys(item, right=right))
             await pilot.pause()
             # Write-through: the attempt is on disk while the feedback shows.
             attempts = [a for a in store.attempts() if a.question_id == item.question.id]
-            assert attempts and attempts[-1].correct is right
+            assert len(attempts) == 1 and attempts[-1].correct is right
             feedback = str(app.screen.query_one(QuestionView).query_one("#feedback").content)
             assert ("Right." if right else "Wrong.") in feedback
             assert "o open" in feedback
@@ -61,9 +82,43 @@ async def test_a_full_topic_quiz_records_every_attempt(make_app, course, store, 
         assert app.screen.score.correct == 3 and app.screen.score.total == 5
     sessions = store.sessions()
     assert sessions[-1].mode == "topic" and sessions[-1].score == 3 and sessions[-1].total == 5
-    # Every answer also scheduled the question's card.
-    for item in quiz.items:
+    for item in quiz.items:  # every answer also scheduled the question's card
         assert store.card(item.question.id) is not None
+    assert store.get_setting("quiz_in_progress") is None
+
+
+async def test_l_on_the_results_returns_to_the_lessons(make_app, course, until) -> None:
+    quiz = quiz_for(course, count=1)
+    app = make_app(start=StartRequest(quiz=quiz))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await until(pilot, lambda: quiz_ready(app))
+        await pilot.press(*answer_keys(quiz.items[0], right=True), "enter")
+        await until(pilot, lambda: isinstance(app.screen, QuizResults))
+        await pilot.press("l")
+        await until(pilot, lambda: app.current_mode == "learn")
+        assert app.is_running and app.return_code is None
+        assert type(app.screen).__name__ == "MainScreen"
+        assert app.quiz_screen is None  # the finished quiz is gone
+        await pilot.press("n")  # and the lessons work
+        await pilot.pause()
+        assert app.is_running
+
+
+async def test_the_results_open_at_the_score(make_app, course, until) -> None:
+    quiz = quiz_for(course, mode="exam", topics=(), count=None, seed=3)
+    app = make_app(start=StartRequest(quiz=quiz))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await until(pilot, lambda: quiz_ready(app))
+        await pilot.press("q")
+        await pilot.pause()
+        await pilot.press("y")
+        await until(pilot, lambda: isinstance(app.screen, QuizResults))
+        await pilot.pause()
+        results = app.screen.query_one("#results")
+        assert results.scroll_y == 0 and app.screen.focused is results
+        assert len(app.screen.query_one("#wrong", OptionList).options) == 65
+        await pilot.press("enter")  # first Enter: into the list of mistakes
+        assert isinstance(app.screen.focused, OptionList)
 
 
 async def test_open_entry_from_feedback_and_come_back(make_app, course, until) -> None:
@@ -74,14 +129,13 @@ async def test_open_entry_from_feedback_and_come_back(make_app, course, until) -
         await pilot.press(*answer_keys(quiz.items[0], right=False))
         await pilot.press("o")
         await until(pilot, lambda: app.current_mode == "learn")
-        assert app.current_mode == "learn"
         assert app.screen.current.id == quiz.items[0].question.entry_id
         await pilot.press("z")  # resume the quiz
         await until(pilot, lambda: app.current_mode == "quiz")
-        assert app.current_mode == "quiz" and app.screen.state.showing_feedback
+        assert app.screen.session.feedback
 
 
-async def test_mistakes_quiz_after_wrong_answers(make_app, course, store, until) -> None:
+async def test_mistakes_quiz_after_wrong_answers(make_app, course, until) -> None:
     quiz = quiz_for(course, count=4, seed=11)
     app = make_app(start=StartRequest(quiz=quiz))
     wrong_ids = set()
@@ -95,10 +149,36 @@ async def test_mistakes_quiz_after_wrong_answers(make_app, course, store, until)
             await pilot.pause()
         assert isinstance(app.screen, QuizResults)
         await pilot.press("m")  # retry mistakes
-        await until(pilot, lambda: quiz_ready(app) and app.screen.quiz.spec.mode == "mistakes")
-        assert isinstance(app.screen, QuizScreen)
-        assert app.screen.quiz.spec.mode == "mistakes"
-        assert {i.question.id for i in app.screen.quiz.items} == wrong_ids
+        await until(pilot, lambda: quiz_ready(app) and app.screen.session.quiz.spec.mode == "mistakes")
+        assert {i.question.id for i in app.screen.session.quiz.items} == wrong_ids
+
+
+async def test_an_exam_question_answered_twice_is_one_attempt(make_app, course, store, until) -> None:
+    quiz = next(
+        q
+        for seed in range(50)
+        if (q := quiz_for(course, mode="exam", topics=(), count=None, seed=seed)).items[0].question.type == "single"
+    )
+    app = make_app(start=StartRequest(quiz=quiz))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await until(pilot, lambda: quiz_ready(app))
+        screen = app.screen
+        first = quiz.items[0]
+        await pilot.press(*answer_keys(first, right=False))
+        await pilot.pause()
+        assert screen.session.index == 1 and list(store.attempts()) == []  # nothing recorded yet
+        await pilot.press("p")  # back to question 1: its answer is still there
+        await pilot.pause()
+        assert screen.session.index == 0
+        await pilot.press(*answer_keys(first, right=True))  # answered again
+        await pilot.pause()
+        await pilot.press("q")
+        await pilot.pause()
+        await pilot.press("y")
+        await until(pilot, lambda: isinstance(app.screen, QuizResults))
+        assert app.screen.score.correct == 1
+    attempts = list(store.attempts())
+    assert [(a.question_id, a.correct, a.mode) for a in attempts] == [(first.question.id, True, "exam")]
 
 
 async def test_exam_with_a_fake_clock_that_expires(make_app, course, clock, store, until) -> None:
@@ -108,81 +188,156 @@ async def test_exam_with_a_fake_clock_that_expires(make_app, course, clock, stor
     async with app.run_test(size=(80, 24)) as pilot:
         await until(pilot, lambda: quiz_ready(app))
         screen = app.screen
-        assert isinstance(screen, QuizScreen) and screen.is_exam
-        assert "2:10:00 left" in screen.query_one("StatusBar").counts
-        # No feedback in the exam: Enter records and moves on.
+        assert isinstance(screen, QuizScreen) and screen.session.is_exam
+        assert "2 h 10 min left" in status(app)
         await pilot.press(*answer_keys(quiz.items[0], right=True))
         await pilot.pause()
-        assert screen.state.index == 1 and not screen.state.showing_feedback
-        await pilot.press("f")  # flag question 2
-        assert 1 in screen.state.flagged
-        await pilot.press("left")  # back to question 1, its answer still chosen
+        assert screen.session.index == 1 and not screen.session.feedback
+        await pilot.press("m")  # mark question 2: the timer stays on the status line
+        assert 1 in screen.session.flagged
+        assert "[marked]" in status(app) and "2 h 10 min left" in status(app)
+        await pilot.press("left")
         await pilot.pause()
-        assert screen.state.index == 0
+        assert screen.session.index == 0
         clock.advance(minutes=129)
         screen.tick()
-        assert "0:01:00 left" in screen.query_one("StatusBar").counts
+        assert "1:00 left" in status(app)
         clock.advance(minutes=2)
         screen.tick()  # the interval timer calls this every second
         await until(pilot, lambda: isinstance(app.screen, QuizResults))
-        assert isinstance(app.screen, QuizResults)
         score = app.screen.score
         assert score.total == 65 and score.correct == 1
         assert score.scaled == 100 + round(900 / 65) and score.passed is False
-        assert len(score.by_topic) == 23
     assert [a.mode for a in store.attempts()] == ["exam"]
 
 
-async def test_exam_jump_list_and_finish_dialog(make_app, course, until) -> None:
+async def test_exam_jump_list_shows_each_state_and_the_finish_dialog(make_app, course, until) -> None:
     quiz = quiz_for(course, mode="exam", topics=(), count=None, seed=5)
     app = make_app(start=StartRequest(quiz=quiz))
     async with app.run_test(size=(80, 24)) as pilot:
         await until(pilot, lambda: quiz_ready(app))
         screen = app.screen
-        await pilot.press("f", "j")
-        await pilot.pause()
+        await pilot.press("m", *answer_keys(quiz.items[0], right=True))
+        await pilot.press("escape", "j")  # (question 2 may have an answer box: leave it first)
+        await until(pilot, lambda: isinstance(app.screen, JumpList))
+        prompts = [str(o.prompt) for o in app.screen.query_one(OptionList).options]
+        assert prompts[0].startswith(" 1. [answered, flagged] ")
+        assert prompts[1].startswith(" 2. [unanswered] ")
         await pilot.press("down", "down", "enter")
         await pilot.pause()
-        assert screen.state.index == 2
-        await pilot.press("e")
+        assert screen.session.index == 3
+        await pilot.press("q")
         await pilot.pause()
         await pilot.press("n")  # keep going
         await pilot.pause()
-        assert app.screen is screen and not screen.state.finished
-        await pilot.press("e")
+        assert app.screen is screen and not screen.session.finished
+        await pilot.press("q")
         await pilot.pause()
         await pilot.press("y")
         await until(pilot, lambda: isinstance(app.screen, QuizResults))
-        assert isinstance(app.screen, QuizResults)
+
+
+async def test_exam_keys_work_from_a_typed_question_without_typing_them(make_app, course, until) -> None:
+    bank = QuestionBank.build(course)
+    for seed in range(40):
+        quiz = build_quiz(bank, QuizSpec(mode="exam", seed=seed))
+        typed = next((i for i, item in enumerate(quiz.items) if item.question.type in ("typed", "numeric")), None)
+        if typed is not None:
+            break
+    assert typed is not None
+    app = make_app(start=StartRequest(quiz=quiz))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await until(pilot, lambda: quiz_ready(app))
+        screen = app.screen
+        await pilot.press("j")
+        await until(pilot, lambda: isinstance(app.screen, JumpList))
+        app.screen.dismiss(typed)
+        await until(pilot, lambda: screen.session.index == typed and isinstance(app.focused, Input))
+        box = app.screen.query_one(Input)
+        await pilot.press("f", "j", "m", "q", "e")  # letters go into the box
+        assert box.value == "fjmqe" and screen.session.flagged == set() and app.screen is screen
+        footer_keys = {key for key, active in screen.active_bindings.items() if active.binding.show}
+        assert "m" not in footer_keys and "escape" in footer_keys
+        await pilot.press("escape")  # out of the box: now the keys are the exam's
+        assert not isinstance(app.focused, Input)
+        await pilot.press("m")
+        assert screen.session.flagged == {typed}
+        await pilot.press("j")
+        await until(pilot, lambda: isinstance(app.screen, JumpList))
+        await pilot.press("escape")
+        await until(pilot, lambda: app.screen is screen)
+        await pilot.press("q")
+        await pilot.pause()
+        assert type(app.screen).__name__ == "ChoiceDialog"
+        await pilot.press("n")
+        await pilot.pause()
+        assert box.value == "fjmqe"
+
+
+async def test_six_options_and_the_exam_keys_do_not_collide(make_app, course, until) -> None:
+    bank = QuestionBank.build(course)
+    multi = next((q for q in bank if q.type == "multi" and len(q.choices) == 6), None)
+    if multi is None:
+        multi = next(q for q in bank if q.type == "multi")
+    quiz = build_quiz(bank, QuizSpec(mode="exam", seed=1))
+    quiz.items[0] = build_quiz(
+        bank, QuizSpec(mode="due", topics=[multi.topic_id]), due_ids=[multi.id], rng=random.Random(0)
+    ).items[0]
+    app = make_app(start=StartRequest(quiz=quiz))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await until(pilot, lambda: quiz_ready(app))
+        screen = app.screen
+        letters = "abcdef"[: len(quiz.items[0].choices)]
+        await pilot.press(*letters)  # every option toggled, nothing else happens
+        assert screen.query_one("#choices").selected == set(range(len(letters)))
+        assert screen.session.flagged == set() and app.screen is screen and screen.session.index == 0
+
+
+async def test_numeric_questions_want_a_number_and_open_the_calculator(make_app, course, store, until) -> None:
+    quiz = single_quiz(course, "numeric")
+    app = make_app(start=StartRequest(quiz=quiz))
+    said: list[str] = []
+    app.notify = lambda message, **kwargs: said.append(str(message))  # type: ignore[method-assign]
+    async with app.run_test(size=(80, 24)) as pilot:
+        await until(pilot, lambda: quiz_ready(app))
+        screen = app.screen
+        await pilot.press("t", "e", "n", "enter")
+        await pilot.pause()
+        assert screen.session.responses == {} and list(store.attempts()) == []  # not graded
+        assert any("Enter a number" in line for line in said), said
+        box = screen.query_one(Input)
+        assert box.value == "ten"
+        await pilot.press("equals_sign")  # = opens the calculator from the box
+        await until(pilot, lambda: screen.has_class("-show-calc"))
+        assert box.value == "ten"
 
 
 async def test_typed_answers_forgive_case_and_spacing(make_app, course, until) -> None:
     bank = QuestionBank.build(course)
     typed = next(q for q in bank if q.type == "typed" and q.origin == "generated" and q.id.endswith("-eni"))
-    quiz = build_quiz(
-        bank, QuizSpec(mode="due", topics=[typed.topic_id]), due_ids=[typed.id], rng=__import__("random").Random(1)
-    )
+    quiz = build_quiz(bank, QuizSpec(mode="due", topics=[typed.topic_id]), due_ids=[typed.id], rng=random.Random(1))
     app = make_app(start=StartRequest(quiz=quiz))
     async with app.run_test(size=(80, 24)) as pilot:
         await until(pilot, lambda: quiz_ready(app))
         answer = str(typed.answer).upper().replace(" ", "  ")
         await pilot.press(*answer, "enter")
         await pilot.pause()
-        assert app.screen.state.grades[0].correct
+        assert app.screen.session.grades[0].correct
 
 
-async def test_q_during_a_quiz_offers_to_resume(make_app, course, until) -> None:
+async def test_q_in_the_lessons_during_a_quiz_offers_to_resume(make_app, course, until) -> None:
     quiz = quiz_for(course, count=3)
     app = make_app(start=StartRequest(quiz=quiz))
     async with app.run_test(size=(80, 24)) as pilot:
         await until(pilot, lambda: quiz_ready(app))
+        session = app.screen.session
         await pilot.press("l")  # back to lessons
         await until(pilot, lambda: app.current_mode == "learn")
         await pilot.press("q")
         await pilot.pause()
         await pilot.press("r")  # resume
         await until(pilot, lambda: app.current_mode == "quiz")
-        assert app.current_mode == "quiz" and app.screen.quiz is quiz
+        assert app.screen.session is session
 
 
 async def test_a_dropped_session_resumes_the_unfinished_quiz(make_app, course, store, until) -> None:
@@ -200,16 +355,39 @@ async def test_a_dropped_session_resumes_the_unfinished_quiz(make_app, course, s
         await pilot.pause()
         await pilot.press("z")
         await until(pilot, lambda: quiz_ready(again))
-        screen = again.screen
-        assert [i.question.id for i in screen.quiz.items] == [i.question.id for i in quiz.items]
-        assert [i.choices for i in screen.quiz.items] == [i.choices for i in quiz.items]
-        assert set(screen.state.responses) == {0, 1}
-        assert screen.state.index == 2  # on to the first unanswered question
-        assert "score 1/2" in screen.query_one("StatusBar").counts
+        session = again.screen.session
+        assert [i.question.id for i in session.quiz.items] == [i.question.id for i in quiz.items]
+        assert [i.choices for i in session.quiz.items] == [i.choices for i in quiz.items]
+        assert set(session.responses) == {0, 1}
+        assert session.index == 2  # on to the first unanswered question
+        assert "score 1/2" in status(again)
         for item in quiz.items[2:]:
             await pilot.press(*answer_keys(item, right=True), "enter")
             await pilot.pause()
         await until(pilot, lambda: isinstance(again.screen, QuizResults))
         assert again.screen.score.correct == 3 and again.screen.score.total == 4
     assert store.get_setting("quiz_in_progress") is None
-    assert len([a for a in store.attempts()]) == 4
+    assert len(list(store.attempts())) == 4
+
+
+async def test_a_dropped_exam_resumes_with_its_clock_and_answers(make_app, course, clock, store, until) -> None:
+    quiz = quiz_for(course, mode="exam", topics=(), count=None, seed=8)
+    first = make_app(start=StartRequest(quiz=quiz))
+    async with first.run_test(size=(80, 24)) as pilot:
+        await until(pilot, lambda: quiz_ready(first))
+        await pilot.press(*answer_keys(quiz.items[0], right=True))
+        await pilot.pause()
+        await pilot.press("m")
+        clock.advance(minutes=30)
+        await pilot.press(*answer_keys(quiz.items[1], right=False))
+        await pilot.pause()
+    assert list(store.attempts()) == []  # an unfinished exam is not attempts
+    clock.advance(hours=5)  # away for a while: the exam clock does not run
+    again = make_app()
+    async with again.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        await pilot.press("z")
+        await until(pilot, lambda: quiz_ready(again))
+        session = again.screen.session
+        assert session.is_exam and set(session.responses) == {0, 1} and session.flagged == {1}
+        assert "1 h 40 min left" in status(again)

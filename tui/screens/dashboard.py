@@ -6,7 +6,7 @@ or comes back (after a quiz or a review); nothing repaints while idle. Bars and
 sparklines are plain ASCII, drawn for the width they get, so the screen reads
 the same without colour, at 80x24 (it scrolls) and in narrow terminals.
 
-The app opens it with :func:`open_dashboard`.
+The app opens it over the current screen (``d``).
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ from datetime import date, datetime
 from typing import TYPE_CHECKING, ClassVar
 
 from textual import work
-from textual.app import App, ComposeResult
+from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
 from textual.content import Content
@@ -29,6 +29,7 @@ from tui.widgets.status import StatusBar, TooSmall
 
 if TYPE_CHECKING:
     from tui.app import TutorApp
+    from tui.tutor import Tutor
 
 RAMP = "_.-=#"  # five levels, lowest first; a blank is a day with nothing
 GAUGE = 30  # width of the readiness gauge (100 .. 1000)
@@ -167,13 +168,14 @@ class DashboardScreen(Screen[None]):
         Binding("question_mark", "app.help", "Help", tooltip="All keys"),
     ]
 
-    def __init__(self, *, days: int = 30) -> None:
+    def __init__(self, tutor: Tutor, *, days: int = 30) -> None:
         super().__init__()
+        self.tutor = tutor
         self.days = days
         self.data: Dashboard | None = None
 
     @property
-    def tutor(self) -> TutorApp:
+    def tutor_app(self) -> TutorApp:
         return self.app  # type: ignore[return-value]
 
     def compose(self) -> ComposeResult:
@@ -305,21 +307,15 @@ class DashboardScreen(Screen[None]):
             return
         topic_id = self.data.weakest[n - 1].id
         self._leave()
-        self.tutor._offer_quiz("topic", [topic_id])
+        self.tutor_app.offer_quiz("topic", [topic_id])
 
     def action_review(self) -> None:
         if self.tutor.due_cards():
             self._leave()  # so that leaving the review lands in the lessons
         # else the app says nothing is due (and when the next card is), over the dashboard
-        self.tutor.action_review()
+        self.tutor_app.action_review()
 
     def action_lessons(self) -> None:
         self._leave()
         if self.app.current_mode != "learn":
             self.app.run_worker(self.app.switch_mode("learn"))
-
-
-def open_dashboard(app: App) -> None:
-    """Show the dashboard over the current screen (once: not on top of itself)."""
-    if not isinstance(app.screen, DashboardScreen):
-        app.push_screen(DashboardScreen())

@@ -12,12 +12,15 @@ from textual.screen import Screen
 from textual.widgets import Footer
 
 from lessons.model import Entry, Topic
+from lessons.text import entry_text
+from tui.tutor import SaveFailed
 from tui.widgets.lesson import LessonView
 from tui.widgets.status import StatusBar, TooSmall
 from tui.widgets.topic_tree import TopicTree
 
 if TYPE_CHECKING:
     from tui.app import TutorApp
+    from tui.tutor import Tutor
 
 
 class MainScreen(Screen[None]):
@@ -48,14 +51,15 @@ class MainScreen(Screen[None]):
         *[Binding(str(n), f"follow_link({n})", f"Link {n}", show=False) for n in range(1, 10)],
     ]
 
-    def __init__(self) -> None:
+    def __init__(self, tutor: Tutor) -> None:
         super().__init__()
+        self.tutor = tutor
         self.topic: Topic | None = None
         self.order: list[Entry] = []
         self.index = 0
 
     @property
-    def tutor(self) -> TutorApp:
+    def tutor_app(self) -> TutorApp:
         return self.app  # type: ignore[return-value]
 
     def compose(self) -> ComposeResult:
@@ -89,7 +93,7 @@ class MainScreen(Screen[None]):
     # ------------------------------------------------------------------ state
 
     @property
-    def tree(self) -> TopicTree:
+    def topic_tree(self) -> TopicTree:
         return self.query_one(TopicTree)
 
     @property
@@ -110,9 +114,9 @@ class MainScreen(Screen[None]):
             self.order = course.reading_order(topic.id)
         self.index = next(i for i, e in enumerate(self.order) if e.id == entry.id)
         self.lesson.show_entry(entry, index=self.index + 1, total=len(self.order), mark=self.tutor.mark_of(entry.id))
-        self.tree.current_id = entry.id
+        self.topic_tree.current_id = entry.id
         if reveal:
-            self.tree.reveal(entry.id)
+            self.topic_tree.reveal(entry.id)
         self._update_status()
         if save:
             self.tutor.remember_position(topic.id, entry.id)
@@ -135,13 +139,13 @@ class MainScreen(Screen[None]):
             where += " | end of topic"
             status.short = f"{self.topic.number} end of topic"
         status.where = where
-        learned = sum(1 for e in self.order if self.tutor.mark_of(e.id) == "got")
+        learned = self.tutor.learned_in(self.order)
         due = self.tutor.due_count()
         status.counts = f"learned {learned}/{total}" + (f" | due {due}" if due else "")
 
     def refresh_progress(self) -> None:
         learned, again = self.tutor.marks_summary()
-        self.tree.show_progress(learned, again, self.tutor.due_by_topic())
+        self.topic_tree.show_progress(learned, again, self.tutor.due_by_topic())
         self._update_status()
 
     # ------------------------------------------------------------------ messages
@@ -177,7 +181,7 @@ class MainScreen(Screen[None]):
             self.show_entry(self.order[self.index + 1])
         else:
             self.index = len(self.order)
-            learned = sum(1 for e in self.order if self.tutor.mark_of(e.id) == "got")
+            learned = self.tutor.learned_in(self.order)
             self.lesson.show_end_of_topic(self.topic, self._next_topic(), learned, len(self.order))
             self._update_status()
 
@@ -197,8 +201,12 @@ class MainScreen(Screen[None]):
         entry = self.current
         if entry is None:
             return
-        self.tutor.mark_entry(entry.id, mark)
-        self.tree.refresh_entry(entry, learned=mark == "got", again=mark == "again")
+        try:
+            self.tutor.mark_entry(entry.id, mark)
+        except SaveFailed as error:
+            self.tutor_app.report_save_failure(error)
+            return
+        self.topic_tree.refresh_entry(entry, learned=mark == "got", again=mark == "again")
         self.action_next()
 
     def action_got_it(self) -> None:
@@ -232,9 +240,9 @@ class MainScreen(Screen[None]):
         else:
             self.set_class(not visible, "-hide-tree")
         if visible:
-            self.tree.focus()
+            self.topic_tree.focus()
             if self.current is not None:
-                self.tree.reveal(self.current.id)
+                self.topic_tree.reveal(self.current.id)
         else:
             self.lesson.focus()
 
@@ -242,7 +250,7 @@ class MainScreen(Screen[None]):
         entry = self.current
         if entry is None:
             return
-        self.app.copy_to_clipboard(self.tutor.entry_as_text(entry))
+        self.app.copy_to_clipboard(entry_text(self.tutor.course, entry))
         self.notify(f"Copied '{entry.term}' to the clipboard.", timeout=3)
 
     def _next_topic(self) -> Topic | None:

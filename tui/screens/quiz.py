@@ -1,28 +1,36 @@
-"""Quiz mode: one question at a time, Enter submits and Enter again continues.
+"""Quiz mode: renders a :class:`~lessons.session.QuizSession` and forwards keys to it.
 
-The screen does not write to disk itself: it asks the app, which records each
-answer in the progress store before the feedback (or the next question) appears.
+The session decides what is recorded; the tutor writes it. Keys never collide:
+
+* choices are picked with ``1``-``6`` or ``a``-``f`` (no text box is on screen then);
+* in an answer box every printable key is typed, except ``=`` (the calculator);
+  Enter submits and Esc leaves the box, after which the letter keys work;
+* the exam's own keys, ``m`` mark, ``j`` jump, ``n``/``p`` next/previous, ``q`` end,
+  are outside ``a``-``f``; ``l`` goes back to the lessons (the quiz waits).
+
+The footer shows exactly the keys that work in the current state (Textual itself
+drops the bindings of keys that a focused answer box types).
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Footer
+from textual.widgets import Footer, Input
 
-from lessons.grading import Grade
-from lessons.quiz import Quiz, QuizItem
+from lessons.session import AnswerRejected, QuizSession, format_clock
+from tui.tutor import SaveFailed
 from tui.widgets.question import QuestionView
 from tui.widgets.status import StatusBar, TooSmall
 
 if TYPE_CHECKING:
     from tui.app import TutorApp
+    from tui.tutor import Tutor
 
 MODE_TITLES = {
     "topic": "Topic quiz",
@@ -31,58 +39,47 @@ MODE_TITLES = {
     "exam": "Exam simulation",
     "due": "Review",
 }
-
-
-@dataclass
-class QuizState:
-    """Where the learner is in a quiz; survives leaving to the lessons and coming back."""
-
-    index: int = 0
-    responses: dict[int, Any] = field(default_factory=dict)
-    grades: dict[int, Grade] = field(default_factory=dict)
-    flagged: set[int] = field(default_factory=set)
-    started: float = 0.0  # app clock (seconds) when the quiz began
-    shown_at: float = 0.0  # when the current question was shown
-    finished: bool = False
-    showing_feedback: bool = False
+EXAM_ONLY = frozenset({"flag", "move", "jump", "finish"})
 
 
 class QuizScreen(Screen[None]):
-    """Asks the questions of a :class:`~lessons.quiz.Quiz`."""
+    """Asks the questions of a quiz session."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("enter", "submit", "Submit / next", tooltip="Submit the answer; Enter again goes on"),
+        Binding("enter", "submit", "Submit", tooltip="Submit the answer; Enter again goes on"),
+        Binding("escape", "leave_box", "Leave box", tooltip="Leave the answer box (the letter keys work again)"),
+        Binding("i", "to_box", "Type", tooltip="Back into the answer box"),
         Binding("o", "open_entry", "Open entry", tooltip="Open the entry this question tests in the lesson pane"),
-        Binding("f", "flag", "Flag", tooltip="Exam: flag this question for review"),
+        Binding("m", "flag", "Mark", tooltip="Exam: mark (flag) this question for review"),
+        Binding("p", "move(-1)", "Prev", tooltip="Exam: previous question"),
+        Binding("n", "move(1)", "Next", tooltip="Exam: next question"),
         Binding("left", "move(-1)", "Prev", show=False, tooltip="Exam: previous question"),
         Binding("right", "move(1)", "Next", show=False, tooltip="Exam: next question"),
-        Binding("j", "jump", "Jump", tooltip="Exam: list the questions, jump to one"),
-        Binding("e", "finish", "End exam", tooltip="Exam: finish and see the score"),
+        Binding("j", "jump", "Jump", tooltip="Exam: list the questions and their state, jump to one"),
+        Binding("q", "finish", "End exam", tooltip="Exam: finish and see the score"),
         Binding("l", "leave", "Lessons", tooltip="Back to the lessons (the quiz waits: z resumes it)"),
-        Binding("equals_sign", "app.toggle_calculator", "Calc", tooltip="Calculator panel"),
-        Binding("question_mark", "app.help", "Help", show=False),
+        # A priority binding: "=" is never part of an answer, so it opens the calculator even
+        # from an answer box, where every other printable key is typed.
+        Binding(
+            "equals_sign",
+            "app.toggle_calculator",
+            "Calc",
+            priority=True,
+            tooltip="Calculator (also from an answer box)",
+        ),
+        Binding("question_mark", "app.help", "Help", show=False, tooltip="All keys"),
         *[Binding(str(n), f"answer_pick({n - 1})", f"Choice {n}", show=False) for n in range(1, 7)],
-        *[Binding(letter, f"answer_pick({i})", f"Choice {letter}", show=False) for i, letter in enumerate("abcd")],
+        *[Binding(letter, f"answer_pick({i})", f"Choice {letter}", show=False) for i, letter in enumerate("abcdef")],
     ]
 
-    def __init__(self, quiz: Quiz, session_id: str | None, resume: dict | None = None) -> None:
+    def __init__(self, tutor: Tutor, session: QuizSession) -> None:
         super().__init__()
-        self.quiz = quiz
-        self.session_id = session_id
-        self.state = QuizState()
-        self._resume = resume
+        self.tutor = tutor
+        self.session = session
 
     @property
-    def tutor(self) -> TutorApp:
+    def tutor_app(self) -> TutorApp:
         return self.app  # type: ignore[return-value]
-
-    @property
-    def is_exam(self) -> bool:
-        return self.quiz.spec.mode == "exam"
-
-    @property
-    def item(self) -> QuizItem:
-        return self.quiz.items[self.state.index]
 
     @property
     def view(self) -> QuestionView:
@@ -99,33 +96,43 @@ class QuizScreen(Screen[None]):
         yield TooSmall()
 
     async def on_mount(self) -> None:
-        self.state.started = self.tutor.now_seconds()
-        if self._resume:
-            # Back after a dropped session: answers so far, and the time already spent.
-            state = self.state
-            state.index = self._resume["index"]
-            state.responses = dict(self._resume["responses"])
-            state.flagged = set(self._resume["flagged"])
-            state.started -= self._resume["elapsed"]
-            for i, response in state.responses.items():
-                state.grades[i] = self.quiz.grade(i, response)
-            if not self.is_exam and state.index in state.responses and state.index + 1 < len(self.quiz.items):
-                state.index += 1
-        else:
-            self.save_progress()
-        if self.is_exam:
+        if self.session.is_exam:
             self.set_interval(1.0, self.tick, name="exam clock")
         await self.show_question()
 
+    def on_screen_suspend(self) -> None:
+        self._save()
+
+    def on_descendant_focus(self) -> None:
+        self.refresh_bindings()
+
+    def on_descendant_blur(self) -> None:
+        self.refresh_bindings()
+
+    # ------------------------------------------------------------------ keys that work now
+
+    @property
+    def in_box(self) -> bool:
+        return isinstance(self.focused, Input)
+
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        if action in {"flag", "move", "jump", "finish"}:
-            return self.is_exam and not self.state.finished
+        session = self.session
+        if session.finished:
+            return action in {"leave"}
+        if action in EXAM_ONLY:
+            return session.is_exam
+        if action == "leave_box":
+            return self.in_box
+        if action == "to_box":
+            return self.view.has_box and not session.locked
         if action == "open_entry":
-            return True if (self.state.showing_feedback and not self.is_exam) else None
+            return session.feedback
+        if action == "answer_pick":
+            return not session.locked
         return True
 
     def restore_focus(self) -> None:
-        if self.state.showing_feedback:
+        if self.session.locked:
             self.set_focus(None)
         else:
             self.view.focus_answer()
@@ -133,45 +140,33 @@ class QuizScreen(Screen[None]):
     # ------------------------------------------------------------------ showing
 
     async def show_question(self) -> None:
-        state = self.state
-        state.showing_feedback = False
-        state.shown_at = self.tutor.now_seconds()
-        suffix = "  (f: flag, j: jump, e: end exam)" if self.is_exam else ""
-        await self.view.show(self.item, previous=state.responses.get(state.index), hint_suffix=suffix)
+        session = self.session
+        session.shown_at = self.tutor.now_seconds()
+        await self.view.show(session.item, previous=session.responses.get(session.index))
         self.query_one("#quiz-body", VerticalScroll).scroll_home(animate=False)
         self.refresh_bindings()
         self._update_status()
 
     def _update_status(self) -> None:
+        session = self.session
         status = self.query_one(StatusBar)
-        total = len(self.quiz.items)
-        title = MODE_TITLES.get(self.quiz.spec.mode, "Quiz")
-        where = f"{title} | question {self.state.index + 1} of {total}"
-        if self.state.index in self.state.flagged:
-            where += " [flagged]"
-        status.where = where
-        status.short = f"{'Exam' if self.is_exam else 'Quiz'} {self.state.index + 1}/{total}"
-        if self.is_exam:
-            status.counts = f"answered {len(self.state.responses)}/{total} | {self._time_left()}"
+        title = MODE_TITLES.get(session.quiz.spec.mode, "Quiz")
+        number = f"{session.index + 1} of {session.total}"
+        marked = " [marked]" if session.index in session.flagged else ""
+        status.where = f"{title} | question {number}{marked}"
+        if session.is_exam:
+            status.short = f"Exam {session.index + 1}/{session.total}{' *' if marked else ''}"
+            left = session.time_left(self.tutor.now_seconds()) or 0
+            status.counts = f"answered {session.answered}/{session.total} | {format_clock(left)}"
         else:
-            right = sum(1 for g in self.state.grades.values() if g.correct)
-            status.counts = f"score {right}/{len(self.state.grades)}"
-
-    # ------------------------------------------------------------------ exam clock
-
-    def remaining_seconds(self) -> float:
-        limit = self.quiz.time_limit_s or 0
-        return limit - (self.tutor.now_seconds() - self.state.started)
-
-    def _time_left(self) -> str:
-        left = max(0, int(self.remaining_seconds()))
-        return f"{left // 3600}:{left % 3600 // 60:02d}:{left % 60:02d} left"
+            status.short = f"Quiz {session.index + 1}/{session.total}"
+            status.counts = f"score {session.correct_so_far()}/{len(session.grades)}"
 
     def tick(self) -> None:
-        """Once a second during an exam: update the clock, finish when time is up."""
-        if self.state.finished:
+        """Once a second in an exam: the clock (repainted only when its text changes), time up."""
+        if self.session.finished:
             return
-        if self.remaining_seconds() <= 0:
+        if self.session.expired(self.tutor.now_seconds()):
             self.notify("Time is up: the exam is over.", severity="warning")
             self.finish()
         else:
@@ -180,7 +175,7 @@ class QuizScreen(Screen[None]):
     # ------------------------------------------------------------------ answering
 
     def action_answer_pick(self, index: int) -> None:
-        if not self.state.showing_feedback:
+        if not self.session.locked:
             self.view.pick(index)
 
     @on(QuestionView.Submitted)
@@ -188,93 +183,82 @@ class QuizScreen(Screen[None]):
         await self.action_submit()
 
     async def action_submit(self) -> None:
-        if self.state.finished:
+        session = self.session
+        if session.finished:
             return
-        if self.state.showing_feedback:
-            await self._advance()
-            return
-        response = self.view.response()
-        if response is None:
-            self.notify("Choose or type an answer first.", severity="warning", timeout=3)
-            return
-        index = self.state.index
-        result = self.quiz.grade(index, response)
-        seconds = max(0.0, self.tutor.now_seconds() - self.state.shown_at)
-        self.state.responses[index] = response
-        self.state.grades[index] = result
-        # Write-through: on disk before anything else is shown.
-        self.tutor.record_answer(
-            self.item.question,
-            result,
-            seconds=seconds,
-            mode=self.quiz.spec.mode,
-            session_id=self.session_id,
-            rate=not self.is_exam,
-        )
-        self.save_progress()
-        if self.is_exam:
-            await self._advance()
-        else:
-            self.state.showing_feedback = True
-            entry = self.tutor.course.entry(self.item.question.entry_id)
-            self.view.show_feedback(result, entry_term=entry.term if entry else None)
-            self.set_focus(None)
-            self.refresh_bindings()
-            self._update_status()
-
-    async def _advance(self) -> None:
-        state = self.state
-        if self.is_exam:
-            unanswered = [i for i in range(len(self.quiz.items)) if i not in state.responses]
-            following = [i for i in unanswered if i > state.index] or unanswered
-            if following:
-                state.index = following[0]
-                await self.show_question()
+        if session.feedback:
+            if session.proceed(self.tutor.now_seconds()):
+                self.finish()
             else:
-                self.action_finish()
+                await self.show_question()
+            self._save()
             return
-        if state.index + 1 < len(self.quiz.items):
-            state.index += 1
+        try:
+            attempt = session.answer(self.view.response(), self.tutor.now_seconds())
+        except AnswerRejected as rejected:
+            self.notify(str(rejected), severity="warning", timeout=4)
+            return
+        if attempt is not None:  # practice: on disk before the verdict shows
+            try:
+                self.tutor.record([attempt], mode=session.quiz.spec.mode, session_id=session.session_id)
+            except SaveFailed as error:
+                self.tutor_app.report_save_failure(error)
+        self._save()
+        if session.is_exam:
             await self.show_question()
-        else:
-            self.finish()
+            return
+        entry = self.tutor.course.entry(session.question.entry_id)
+        self.view.show_feedback(session.grades[session.index], entry_term=entry.term if entry else None)
+        self.set_focus(None)
+        self.refresh_bindings()
+        self._update_status()
+
+    def action_leave_box(self) -> None:
+        self.set_focus(None)
+
+    def action_to_box(self) -> None:
+        self.view.focus_answer()
 
     # ------------------------------------------------------------------ exam navigation
 
     def action_flag(self) -> None:
-        self.state.flagged ^= {self.state.index}
-        self.save_progress()
+        marked = self.session.toggle_flag()
+        self.notify("Marked for review." if marked else "Mark removed.", timeout=2)
+        self._save()
         self._update_status()
 
     async def action_move(self, delta: int) -> None:
-        target = self.state.index + delta
-        if 0 <= target < len(self.quiz.items):
-            self.state.index = target
+        if self.session.move(delta, self.tutor.now_seconds()):
             await self.show_question()
+            self._save()
 
     def action_jump(self) -> None:
         from tui.screens.quiz_jump import JumpList
 
-        rows = []
-        for i, item in enumerate(self.quiz.items):
-            status = "answered" if i in self.state.responses else "unanswered"
-            if i in self.state.flagged:
-                status += ", flagged"
-            rows.append((i, f"{i + 1:>2}. [{status}] {item.question.prompt}"))
+        session = self.session
+        rows = [
+            (i, f"{i + 1:>2}. [{session.state_of(i)}] {item.question.prompt}")
+            for i, item in enumerate(session.quiz.items)
+        ]
+
+        async def go(index: int) -> None:
+            if session.jump(index, self.tutor.now_seconds()):
+                await self.show_question()
+                self._save()
 
         def chosen(index: int | None) -> None:
             if index is not None:
-                self.state.index = index
-                self.run_worker(self.show_question(), exclusive=True, group="show")
+                self.run_worker(go(index), exclusive=True, group="show")
 
-        self.app.push_screen(JumpList(rows, self.state.index), chosen)
+        self.app.push_screen(JumpList(rows, session.index), chosen)
 
     def action_finish(self) -> None:
         from tui.screens.dialogs import ChoiceDialog
 
-        total = len(self.quiz.items)
-        unanswered = total - len(self.state.responses)
-        text = f"{unanswered} of {total} unanswered, {len(self.state.flagged)} flagged. {self._time_left()}."
+        session = self.session
+        unanswered = session.total - session.answered
+        left = format_clock(session.time_left(self.tutor.now_seconds()) or 0)
+        text = f"{unanswered} of {session.total} unanswered, {len(session.flagged)} marked. {left}."
 
         def decided(key: str | None) -> None:
             if key == "y":
@@ -288,44 +272,27 @@ class QuizScreen(Screen[None]):
     # ------------------------------------------------------------------ leaving and finishing
 
     def action_open_entry(self) -> None:
-        self.run_worker(self.tutor.open_entry(self.item.question.entry_id))
+        self.run_worker(self.tutor_app.open_entry(self.session.question.entry_id))
 
-    def action_leave(self) -> None:
-        self.run_worker(self.tutor.switch_mode("learn"))
+    async def action_leave(self) -> None:
+        self._save()
+        await self.tutor_app.action_lessons()
 
-    def save_progress(self) -> None:
-        """Keep the unfinished quiz in the store, so a dropped session can resume it."""
-        from tui import quiz_state
-
-        data = quiz_state.snapshot(
-            self.quiz,
-            session_id=self.session_id,
-            index=self.state.index,
-            responses=self.state.responses,
-            flagged=self.state.flagged,
-            elapsed=self.tutor.now_seconds() - self.state.started,
-        )
-        self.tutor.store.set_setting(quiz_state.SETTING, data)
+    def _save(self) -> None:
+        if not self.session.finished:
+            self.tutor.save_quiz(self.session)
 
     def finish(self) -> None:
-        if self.state.finished:
+        """End the quiz, record what the session says, show the results."""
+        session = self.session
+        if session.finished:
             return
-        self.state.finished = True
-        from tui import quiz_state
-
-        self.tutor.store.set_setting(quiz_state.SETTING, None)
-        score = self.quiz.score([self.state.grades.get(i) for i in range(len(self.quiz.items))])
-        duration = self.tutor.now_seconds() - self.state.started
-        if self.is_exam:  # exam answers may change until the end: rate the final ones now
-            for i, result in self.state.grades.items():
-                question = self.quiz.items[i].question
-                self.tutor.rate_answer(question, result.correct, None)
-        self.tutor.finish_quiz(self.session_id, score)
+        duration = session.elapsed(self.tutor.now_seconds())
+        try:
+            self.tutor.finish_quiz(session)
+        except SaveFailed as error:
+            self.tutor_app.report_save_failure(error)
+        self.refresh_bindings()
         from tui.screens.quiz_results import QuizResults
 
-        wrong = [
-            (self.quiz.items[i], self.state.responses.get(i))
-            for i in range(len(self.quiz.items))
-            if not (self.state.grades.get(i) and self.state.grades[i].correct)
-        ]
-        self.app.push_screen(QuizResults(self.quiz, score, duration, wrong))
+        self.app.push_screen(QuizResults(self.tutor, session, duration))

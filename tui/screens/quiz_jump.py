@@ -26,8 +26,9 @@ class JumpList(ModalScreen[int | None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(id="dialog"):
-            yield Static(Content.from_markup("[b]Questions[/b]  Enter: go to the question"), classes="title")
-            yield OptionList(*[Option(markup.plain(text), id=str(i)) for i, text in self.rows], id="jump")
+            yield Static(Content.from_markup("[b]Questions[/b]  Enter: go to the question, Esc: back"), classes="title")
+            # Content, not markup: "[answered]" is the question's state, not a style tag.
+            yield OptionList(*[Option(Content(markup.plain(text)), id=str(i)) for i, text in self.rows], id="jump")
         yield Footer(compact=True)
         yield TooSmall()
 

@@ -21,13 +21,17 @@ from textual.widgets import Footer, Static
 
 from lessons.model import Entry
 from lessons.quiz import QuizItem
+from lessons.session import AnswerRejected, Attempt, check_response
 from progress.scheduler import AGAIN, EASY, GOOD, HARD, RATING_NAMES, ReviewQueue
+from progress.store import ProgressError
+from tui.tutor import SaveFailed
 from tui.widgets.lesson import Bullet, render_markup
 from tui.widgets.question import QuestionView
 from tui.widgets.status import StatusBar, TooSmall
 
 if TYPE_CHECKING:
     from tui.app import TutorApp
+    from tui.tutor import Tutor
 
 
 class ReviewScreen(Screen[None]):
@@ -41,12 +45,19 @@ class ReviewScreen(Screen[None]):
         *[Binding(letter, f"pick({i})", f"Choice {letter}", show=False) for i, letter in enumerate("abcd")],
         Binding("o", "open_entry", "Open entry", tooltip="Open the card's entry in the lesson pane"),
         Binding("l", "leave", "Lessons", tooltip="Back to the lessons (the review waits)"),
-        Binding("equals_sign", "app.toggle_calculator", "Calc", tooltip="Calculator panel"),
+        Binding(
+            "equals_sign",
+            "app.toggle_calculator",
+            "Calc",
+            priority=True,
+            tooltip="Calculator (also from an answer box)",
+        ),
         Binding("question_mark", "app.help", "Help", show=False),
     ]
 
-    def __init__(self, card_ids: list[str]) -> None:
+    def __init__(self, tutor: Tutor, card_ids: list[str]) -> None:
         super().__init__()
+        self.tutor = tutor
         self.queue = ReviewQueue(list(card_ids))
         self.total = len(card_ids)
         self.phase = "front"  # entry: front -> back; question: asking -> feedback; "done"
@@ -57,7 +68,7 @@ class ReviewScreen(Screen[None]):
         self._rng = random.Random()
 
     @property
-    def tutor(self) -> TutorApp:
+    def tutor_app(self) -> TutorApp:
         return self.app  # type: ignore[return-value]
 
     def compose(self) -> ComposeResult:
@@ -70,7 +81,10 @@ class ReviewScreen(Screen[None]):
         yield TooSmall()
 
     async def on_mount(self) -> None:
-        self.session_id = self.tutor.store.start_session("due", [])
+        try:
+            self.session_id = self.tutor.store.start_session("due", [])
+        except (ProgressError, OSError):
+            self.session_id = None  # the review still runs; its summary row is what is lost
         await self.show_card()
 
     # ------------------------------------------------------------------ cards
@@ -165,8 +179,7 @@ class ReviewScreen(Screen[None]):
         self.phase = "done"
         self.query_one(QuestionView).display = False
         card = self.query_one("#card", Vertical)
-        nxt = self.tutor.scheduler.next_due()
-        when = self.tutor.describe_when(nxt) if nxt else "when you study something new"
+        when = self.tutor.next_due_text()
         counts = {name: sum(1 for r in self.ratings.values() if r == value) for value, name in RATING_NAMES.items()}
         lines = [
             f"Reviewed {len(self.ratings)} card{'s' if len(self.ratings) != 1 else ''}: "
@@ -181,9 +194,12 @@ class ReviewScreen(Screen[None]):
             ]
         )
         if self.session_id:
-            self.tutor.store.finish_session(
-                self.session_id, counts["good"] + counts["easy"] + counts["hard"], len(self.ratings)
-            )
+            try:
+                self.tutor.store.finish_session(
+                    self.session_id, counts["good"] + counts["easy"] + counts["hard"], len(self.ratings)
+                )
+            except (ProgressError, OSError):
+                pass
         self._update_status()
         self.refresh_bindings()
 
@@ -228,22 +244,36 @@ class ReviewScreen(Screen[None]):
         card_id = self.card_id
         if card_id is None:
             return
-        self.tutor.review_entry(card_id, rating)
+        try:
+            self.tutor.review_entry(card_id, rating)
+        except SaveFailed as error:
+            self.tutor_app.report_save_failure(error)
+            return
         self.ratings[card_id] = rating
         self.queue.answer(rating)
         await self.show_card()
 
     async def answer(self) -> None:
         view = self.query_one(QuestionView)
-        response = view.response()
-        if response is None or self.item is None or self.card_id is None:
-            self.notify("Choose or type an answer first.", severity="warning", timeout=3)
+        if self.item is None or self.card_id is None:
+            return
+        try:
+            response = check_response(self.item.question, view.response())
+        except AnswerRejected as rejected:
+            self.notify(str(rejected), severity="warning", timeout=4)
             return
         result = self.tutor.bank().grade(self.item.question, response)
         seconds = max(0.0, self.tutor.now_seconds() - self.shown_at)
-        rating = self.tutor.record_answer(
-            self.item.question, result, seconds=seconds, mode="due", session_id=self.session_id
-        )
+        attempt = Attempt(0, self.item.question, response, result, seconds)
+        try:
+            rating = self.tutor.record([attempt], mode="due", session_id=self.session_id)
+        except SaveFailed as error:
+            self.tutor_app.report_save_failure(error)
+            rating = None
+        if rating is None:
+            from progress.scheduler import rating_for_answer
+
+            rating = rating_for_answer(result.correct, seconds, self.item.question.type)
         self.ratings[self.card_id] = rating
         self.queue.answer(rating)
         self.phase = "feedback"
@@ -260,10 +290,13 @@ class ReviewScreen(Screen[None]):
             entry = self.entry_of_card()
             entry_id = entry.id if entry else None
         if entry_id:
-            self.run_worker(self.tutor.open_entry(entry_id))
+            self.run_worker(self.tutor_app.open_entry(entry_id))
 
-    def action_leave(self) -> None:
-        self.run_worker(self.tutor.switch_mode("learn"))
+    async def action_leave(self) -> None:
+        if self.phase == "done":
+            await self.tutor_app.action_close_review()
+        else:
+            await self.tutor_app.action_lessons()
 
     def restore_focus(self) -> None:
         if self.phase == "asking":

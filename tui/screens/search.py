@@ -54,7 +54,7 @@ class SearchScreen(ModalScreen[None]):
         self.hits: list[Hit] = []
 
     @property
-    def tutor(self) -> TutorApp:
+    def tutor_app(self) -> TutorApp:
         return self.app  # type: ignore[return-value]
 
     def compose(self) -> ComposeResult:
@@ -70,7 +70,7 @@ class SearchScreen(ModalScreen[None]):
 
     async def on_mount(self) -> None:
         self.query_one(Input).focus()
-        self.index = await self.tutor.search_index()
+        self.index = await self.tutor_app.search_index()
         self.refresh_results(self.query_one(Input).value)
 
     @on(Input.Changed, "#search-input")
@@ -122,7 +122,7 @@ class SearchScreen(ModalScreen[None]):
 
     def _open(self, entry_id: str) -> None:
         self.dismiss()
-        self.app.call_later(self.tutor.open_entry, entry_id)
+        self.app.call_later(self.tutor_app.open_entry, entry_id)
 
     def action_close(self) -> None:
         self.dismiss()

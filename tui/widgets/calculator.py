@@ -67,7 +67,7 @@ class CalculatorPanel(Vertical, can_focus=False):
 
     def on_mount(self) -> None:
         self._build_form(EXPRESSION)
-        self._show_history()
+        self.show_history()
 
     # ------------------------------------------------------------------ form
 
@@ -203,9 +203,9 @@ class CalculatorPanel(Vertical, can_focus=False):
 
     def add_to_history(self, calculation: Calculation) -> None:
         self.history.append(calculation)
-        self._show_history()
+        self.show_history()
 
-    def _show_history(self) -> None:
+    def show_history(self) -> None:
         history = self.query_one("#calc-history", OptionList)
         history.clear_options()
         for n, calculation in enumerate(reversed(self.history)):

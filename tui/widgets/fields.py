@@ -3,15 +3,7 @@ and ASCII glyphs instead of half blocks and triangles."""
 
 from __future__ import annotations
 
-from textual.scrollbar import ScrollBarRender
 from textual.widgets import Checkbox, Input, Select
-
-
-class WholeCellScrollBarRender(ScrollBarRender):
-    """Scrollbar thumbs in whole cells: no eighth-block glyphs (some remote fonts lack them)."""
-
-    VERTICAL_BARS = [" "] * 8
-    HORIZONTAL_BARS = [" "] * 8
 
 
 class SteadyInput(Input):
@@ -20,6 +12,16 @@ class SteadyInput(Input):
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.set_reactive(Input.cursor_blink, False)
+
+
+class AnswerInput(SteadyInput):
+    """A quiz's answer box. ``=`` is never part of an answer, so the box does not claim
+    it: the screen's ``=`` binding (a priority binding) opens the calculator instead."""
+
+    NOT_TYPED = frozenset({"equals_sign"})
+
+    def check_consume_key(self, key: str, character: str | None) -> bool:
+        return key not in self.NOT_TYPED and super().check_consume_key(key, character)
 
 
 class AsciiCheckbox(Checkbox):

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from dataclasses import dataclass
 
 from textual.app import ComposeResult
@@ -14,6 +13,7 @@ from textual.widgets import Static
 
 from lessons import markup
 from lessons.model import Course, Entry, Topic, Update
+from lessons.text import source_line
 
 NUMBER_STYLE = "bold underline $text-accent"
 CODE_STYLE = "bold $text-secondary"
@@ -30,32 +30,6 @@ def render_markup(text: str) -> Content:
         else:
             parts.append(piece)
     return Content.assemble(*parts)
-
-
-def line_ranges(lines: Iterable[int]) -> str:
-    """(5, 6, 7, 9) -> '5-7, 9'."""
-    out: list[str] = []
-    numbers = sorted(lines)
-    start = prev = None
-    for n in numbers + [None]:  # type: ignore[list-item]
-        if start is None:
-            start = prev = n
-        elif n is not None and n == prev + 1:
-            prev = n
-        else:
-            out.append(f"{start}-{prev}" if start != prev else f"{start}")
-            start = prev = n
-    return ", ".join(out)
-
-
-def source_line(entry: Entry) -> str:
-    """Where an entry comes from: the notes' lines, and the AWS pages of added content."""
-    parts: list[str] = []
-    if entry.lines:
-        parts.append(f"From the notes: lines {line_ranges(entry.lines)}")
-    if entry.sources:
-        parts.append("Sources: " + "; ".join(entry.sources))
-    return ". ".join(parts) if parts else "Added: not in the original notes"
 
 
 @dataclass(frozen=True)

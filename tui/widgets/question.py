@@ -16,15 +16,15 @@ from textual.widgets import Input, Static
 from lessons.grading import Grade
 from lessons.quiz import QuizItem
 from tui.widgets.choices import LETTERS, ChoiceList
-from tui.widgets.fields import SteadyInput
+from tui.widgets.fields import AnswerInput
 from tui.widgets.lesson import render_markup
 
 TYPE_HINTS = {
     "single": "Choose one: 1-{n} or a-{l}, then Enter.",
     "multi": "Choose all that apply: 1-{n} or a-{l} toggle, then Enter.",
     "truefalse": "1 = True, 2 = False, then Enter.",
-    "typed": "Type the answer, then Enter.",
-    "numeric": "Type a number, then Enter.",
+    "typed": "Type the answer, then Enter. Esc leaves the box (for the other keys).",
+    "numeric": "Type a number, then Enter; = opens the calculator. Esc leaves the box.",
 }
 
 
@@ -75,13 +75,17 @@ class QuestionView(Vertical):
             await answer.mount(widget)
             widget.focus(scroll_visible=False)  # the prompt stays in view on a short terminal
         else:
-            box = SteadyInput(
+            box = AnswerInput(
                 value="" if previous is None else str(previous),
                 placeholder="your answer" if question.type == "typed" else "a number",
                 id="typed",
             )
             await answer.mount(box)
             box.focus(scroll_visible=False)
+
+    @property
+    def has_box(self) -> bool:
+        return bool(self.query("#typed"))
 
     def focus_answer(self) -> None:
         for selector in ("#choices", "#typed"):
@@ -133,6 +137,13 @@ class QuestionView(Vertical):
         if result.note:
             parts += ["\n", (result.note, "italic")]
         parts += ["\n\n", render_markup(question.explain)]
+        if question.reasons:
+            reasons = dict(zip(question.choices, question.reasons, strict=False))
+            for n, choice in enumerate(self.item.choices, start=1):
+                why = reasons.get(choice)
+                if why:
+                    mark = "right" if choice in self.item.correct else "wrong"
+                    parts += ["\n", (f"{n}) {mark}: ", "bold"), render_markup(why)]
         if question.uses_update:
             parts += ["\n", ("(Graded by the update: the notes are out of date here.)", "italic")]
         if extra:
