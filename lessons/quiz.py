@@ -36,6 +36,7 @@ from lessons.model import Question, Topic
 
 __all__ = [
     "MODES",
+    "MODE_TITLES",
     "EXAM_QUESTIONS",
     "EXAM_TIME_S",
     "PASS_SCORE",
@@ -50,6 +51,13 @@ __all__ = [
 ]
 
 MODES: tuple[str, ...] = ("topic", "mixed", "mistakes", "exam", "due")
+MODE_TITLES = {
+    "topic": "Topic quiz",
+    "mixed": "Mixed quiz",
+    "mistakes": "My mistakes",
+    "exam": "Exam simulation",
+    "due": "Review",
+}
 DEFAULT_COUNT = {"topic": 10, "mixed": 20}
 EXAM_NUMERIC = 4  # numeric (calculation) questions in an exam, at most
 # How often each family of questions comes up, whatever its size (see _Builder._shuffled).

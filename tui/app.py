@@ -22,12 +22,12 @@ from textual.screen import Screen
 from lessons.model import Course
 from progress.store import ProgressStore
 from tui.commands import ActionCommands, EntryCommands, TopicCommands
+from tui.messages import CloseReview, OfferQuiz, OpenEntry, OpenTopic, ToLessons
 from tui.screens.main import MainScreen
-from tui.tutor import THEME_SETTING, SaveFailed, Tutor
+from tui.tutor import THEME_SETTING, Tutor
 
 if TYPE_CHECKING:
     from lessons.quiz import Quiz
-    from lessons.search import SearchIndex
     from lessons.session import QuizSession
     from tui.screens.quiz import QuizScreen
 
@@ -253,9 +253,6 @@ class TutorApp(App[None]):
     def action_review(self) -> None:
         self.run_worker(self.start_review(), exclusive=True, group="review")
 
-    async def action_close_review(self) -> None:
-        await self._drop_mode(REVIEW)
-
     # ------------------------------------------------------------------ panels and screens
 
     def action_search(self) -> None:
@@ -264,7 +261,7 @@ class TutorApp(App[None]):
         if self.current_mode != LEARN:
             self.notify("Search opens in the lessons: press l to go back to them.", timeout=4)
             return
-        self.push_screen(SearchScreen())
+        self.push_screen(SearchScreen(self.tutor))
 
     async def action_toggle_calculator(self) -> None:
         """Show or hide the calculator panel of the current screen (built on first use)."""
@@ -331,6 +328,23 @@ class TutorApp(App[None]):
             return None
         return next((s for s in stack if isinstance(s, MainScreen)), None)
 
+    # ------------------------------------------------------------------ what screens ask for
+
+    async def on_open_entry(self, message: OpenEntry) -> None:
+        await self.open_entry(message.entry_id)
+
+    async def on_open_topic(self, message: OpenTopic) -> None:
+        await self.open_topic(message.topic_id)
+
+    def on_offer_quiz(self, message: OfferQuiz) -> None:
+        self.offer_quiz(message.mode, message.topics)
+
+    async def on_to_lessons(self, message: ToLessons) -> None:
+        await self.action_lessons()
+
+    async def on_close_review(self, message: CloseReview) -> None:
+        await self._drop_mode(REVIEW)
+
     async def open_entry(self, entry_id: str) -> None:
         """Show an entry in the lesson pane (from the palette, search, a quiz or a review)."""
         if self.current_mode != LEARN:
@@ -345,21 +359,6 @@ class TutorApp(App[None]):
         order = self.tutor.course.reading_order(topic_id)
         if order:
             await self.open_entry(order[0].id)
-
-    async def search_index(self) -> SearchIndex:
-        """The search index, built (or read from lookup's cache) in a thread on first use."""
-        worker = self.run_worker(self.tutor.search_index, thread=True, exclusive=False, group="index")
-        return await worker.wait()
-
-    def report_save_failure(self, error: SaveFailed) -> None:
-        """One line, kept on screen long enough to read; the answer stays in memory."""
-        pending = self.tutor.pending
-        kept = (
-            f" {pending} answer{'s' if pending != 1 else ''} kept in memory; retried on the next save."
-            if pending
-            else ""
-        )
-        self.notify(error.message + kept, severity="error", timeout=15)
 
     # ------------------------------------------------------------------ keys
 
@@ -378,24 +377,6 @@ class TutorApp(App[None]):
         for glyph, name in self._ASCII_KEYS.items():
             display = display.replace(glyph, name)
         return display
-
-    def palette_actions(self, screen: Screen) -> list[tuple[str, str, str]]:
-        """(title, help, action) for every action reachable from ``screen``."""
-        seen: set[str] = set()
-        items: list[tuple[str, str, str]] = []
-        for bindings, namespace in ((screen.BINDINGS, "screen"), (self.BINDINGS, "app")):
-            for item in bindings:
-                binding = item if isinstance(item, Binding) else Binding(*item)
-                if binding.action.startswith(("follow_link", "answer_", "pick")) or binding.action in seen:
-                    continue
-                if not binding.show and not binding.tooltip:
-                    continue
-                seen.add(binding.action)
-                action = binding.action if "." in binding.action else f"{namespace}.{binding.action}"
-                title = binding.tooltip or binding.description
-                key = ", ".join(self.get_key_display(Binding(k, "")) for k in binding.key.split(","))
-                items.append((title, f"key: {key}", action))
-        return items
 
 
 def create_app(

@@ -249,6 +249,13 @@ class Tutor:
         """Answers given but not yet on disk (a write failed)."""
         return len(self._pending)
 
+    def failure_text(self, error: SaveFailed) -> str:
+        """What to tell the learner when a write failed: the reason, and what is kept."""
+        n = len(self._pending)
+        if not n:
+            return error.message
+        return f"{error.message} {n} answer{'s' if n != 1 else ''} kept in memory; retried on the next save."
+
     def finish_quiz(self, session: QuizSession) -> None:
         """End a quiz: an exam's final answers recorded and rated, the summary row closed."""
         attempts = session.finish()

@@ -120,7 +120,8 @@ def test_generated_ids_are_stable_and_well_formed(bank: QuestionBank, course: Co
             assert first == second  # whatever the seed: progress keys on these
     for q in bank.questions:
         if q.origin != GENERATED:
-            assert "/q/" in q.id
+            # From the files: "topic/q/slug", and scenario questions "topic/s/slug".
+            assert q.id.startswith(f"{q.topic_id}/{'s' if q.origin == 'scenario' else 'q'}/"), q.id
             continue
         match = GEN_ID.match(q.id)
         assert match, q.id

@@ -216,11 +216,11 @@ def test_a_new_scenario_file_invalidates_the_course_cache(tmp_path: Path) -> Non
     folder = course_dir(tmp_path, scenario=None)
     cache = tmp_path / "cache"
     first = load_course_cached([folder], cache)
-    assert not [q for q in first.course.questions.values() if q.origin == "scenario"]
+    assert not [q for q in first.course.by_topic["widgets"].questions if q.origin == "scenario"]
     (folder / "scenarios" / "40-widgets.toml").write_text(SCENARIO, encoding="utf-8")
     os.utime(folder / "scenarios" / "40-widgets.toml")
     again = load_course_cached([folder], cache)
-    assert len([q for q in again.course.questions.values() if q.origin == "scenario"]) == 2
+    assert len([q for q in again.course.by_topic["widgets"].questions if q.origin == "scenario"]) == 2
 
 
 def test_blueprint_domains_and_tasks() -> None:

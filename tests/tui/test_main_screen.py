@@ -195,7 +195,9 @@ async def test_command_palette_reaches_topics_and_actions(make_app, until) -> No
         await until(pilot, lambda: palette_first(app).startswith("Topic 18"))
         await pilot.press("enter")
         await until(pilot, lambda: isinstance(app.screen, MainScreen) and app.screen.current.topic_id == "dynamodb")
-        titles = [title for title, _, _ in app.palette_actions(app.screen)]
+        from tui.commands import palette_actions
+
+        titles = [title for title, _, _ in palette_actions(app, app.screen)]
         for wanted in ("Next entry of the topic", "Quiz on the current topic", "Show or hide the topic tree", "Quit"):
             assert any(wanted in t for t in titles), wanted
 

@@ -25,10 +25,10 @@ from textual.screen import Screen
 from textual.widgets import Footer, Static
 
 from progress.dashboard import PASS_SCORE, Dashboard, DayActivity, TopicProgress, dashboard
+from tui.messages import OfferQuiz
 from tui.widgets.status import StatusBar, TooSmall
 
 if TYPE_CHECKING:
-    from tui.app import TutorApp
     from tui.tutor import Tutor
 
 RAMP = "_.-=#"  # five levels, lowest first; a blank is a day with nothing
@@ -174,10 +174,6 @@ class DashboardScreen(Screen[None]):
         self.days = days
         self.data: Dashboard | None = None
 
-    @property
-    def tutor_app(self) -> TutorApp:
-        return self.app  # type: ignore[return-value]
-
     def compose(self) -> ComposeResult:
         yield StatusBar()
         with VerticalScroll(id="dash-body"):
@@ -307,13 +303,13 @@ class DashboardScreen(Screen[None]):
             return
         topic_id = self.data.weakest[n - 1].id
         self._leave()
-        self.tutor_app.offer_quiz("topic", [topic_id])
+        self.post_message(OfferQuiz("topic", [topic_id]))
 
-    def action_review(self) -> None:
+    async def action_review(self) -> None:
         if self.tutor.due_cards():
             self._leave()  # so that leaving the review lands in the lessons
         # else the app says nothing is due (and when the next card is), over the dashboard
-        self.tutor_app.action_review()
+        await self.run_action("app.review")
 
     def action_lessons(self) -> None:
         self._leave()

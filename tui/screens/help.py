@@ -71,14 +71,13 @@ class HelpScreen(ModalScreen[None]):
         yield TooSmall()
 
     def sections(self) -> list[tuple[str, list[tuple[str, str]]]]:
-        from tui.app import TutorApp
         from tui.screens.main import MainScreen
 
         display = self.app.get_key_display
         found: list[tuple[str, list[tuple[str, str]]]] = [("Lessons", binding_rows(MainScreen.BINDINGS, display))]
         for title, screen_class in self.extra_screens():
             found.append((title, binding_rows(screen_class.BINDINGS, display)))
-        everywhere = binding_rows(TutorApp.BINDINGS, display) + [
+        everywhere = binding_rows(self.app.BINDINGS, display) + [
             ("^p", "Command palette: topics, entries, actions, themes")
         ]
         found.append(("Everywhere", everywhere))

@@ -19,7 +19,6 @@ from tui.widgets.status import StatusBar, TooSmall
 from tui.widgets.topic_tree import TopicTree
 
 if TYPE_CHECKING:
-    from tui.app import TutorApp
     from tui.tutor import Tutor
 
 
@@ -57,10 +56,6 @@ class MainScreen(Screen[None]):
         self.topic: Topic | None = None
         self.order: list[Entry] = []
         self.index = 0
-
-    @property
-    def tutor_app(self) -> TutorApp:
-        return self.app  # type: ignore[return-value]
 
     def compose(self) -> ComposeResult:
         course = self.tutor.course
@@ -204,7 +199,7 @@ class MainScreen(Screen[None]):
         try:
             self.tutor.mark_entry(entry.id, mark)
         except SaveFailed as error:
-            self.tutor_app.report_save_failure(error)
+            self.notify(self.tutor.failure_text(error), severity="error", timeout=15)
             return
         self.topic_tree.refresh_entry(entry, learned=mark == "got", again=mark == "again")
         self.action_next()

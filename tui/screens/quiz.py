@@ -23,22 +23,16 @@ from textual.containers import Horizontal, VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Footer, Input
 
+from lessons.quiz import MODE_TITLES
 from lessons.session import AnswerRejected, QuizSession, format_clock
+from tui.messages import OpenEntry, ToLessons
 from tui.tutor import SaveFailed
 from tui.widgets.question import QuestionView
 from tui.widgets.status import StatusBar, TooSmall
 
 if TYPE_CHECKING:
-    from tui.app import TutorApp
     from tui.tutor import Tutor
 
-MODE_TITLES = {
-    "topic": "Topic quiz",
-    "mixed": "Mixed quiz",
-    "mistakes": "My mistakes",
-    "exam": "Exam simulation",
-    "due": "Review",
-}
 EXAM_ONLY = frozenset({"flag", "move", "jump", "finish"})
 
 
@@ -76,10 +70,6 @@ class QuizScreen(Screen[None]):
         super().__init__()
         self.tutor = tutor
         self.session = session
-
-    @property
-    def tutor_app(self) -> TutorApp:
-        return self.app  # type: ignore[return-value]
 
     @property
     def view(self) -> QuestionView:
@@ -202,7 +192,7 @@ class QuizScreen(Screen[None]):
             try:
                 self.tutor.record([attempt], mode=session.quiz.spec.mode, session_id=session.session_id)
             except SaveFailed as error:
-                self.tutor_app.report_save_failure(error)
+                self.notify(self.tutor.failure_text(error), severity="error", timeout=15)
         self._save()
         if session.is_exam:
             await self.show_question()
@@ -272,11 +262,11 @@ class QuizScreen(Screen[None]):
     # ------------------------------------------------------------------ leaving and finishing
 
     def action_open_entry(self) -> None:
-        self.run_worker(self.tutor_app.open_entry(self.session.question.entry_id))
+        self.post_message(OpenEntry(self.session.question.entry_id))
 
-    async def action_leave(self) -> None:
+    def action_leave(self) -> None:
         self._save()
-        await self.tutor_app.action_lessons()
+        self.post_message(ToLessons())
 
     def _save(self) -> None:
         if not self.session.finished:
@@ -291,7 +281,7 @@ class QuizScreen(Screen[None]):
         try:
             self.tutor.finish_quiz(session)
         except SaveFailed as error:
-            self.tutor_app.report_save_failure(error)
+            self.notify(self.tutor.failure_text(error), severity="error", timeout=15)
         self.refresh_bindings()
         from tui.screens.quiz_results import QuizResults
 

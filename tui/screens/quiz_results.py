@@ -17,12 +17,12 @@ from textual.widgets import Footer, OptionList, Static
 from textual.widgets.option_list import Option
 
 from lessons import blueprint, markup
-from lessons.quiz import QuizItem, scaled_score
+from lessons.quiz import MODE_TITLES, QuizItem, scaled_score
 from lessons.session import QuizSession
+from tui.messages import OpenEntry
 from tui.widgets.status import StatusBar, TooSmall
 
 if TYPE_CHECKING:
-    from tui.app import TutorApp
     from tui.tutor import Tutor
 
 
@@ -65,13 +65,7 @@ class QuizResults(Screen[None]):
         self.score = session.score()
         self.wrong: list[tuple[QuizItem, Any]] = session.mistakes()
 
-    @property
-    def tutor_app(self) -> TutorApp:
-        return self.app  # type: ignore[return-value]
-
     def compose(self) -> ComposeResult:
-        from tui.screens.quiz import MODE_TITLES
-
         score = self.score
         yield StatusBar()
         with VerticalScroll(id="results"):
@@ -127,8 +121,6 @@ class QuizResults(Screen[None]):
         return Option(Content(f"{prompt}\n  you: {given_text} | answer: {expected}"), id=str(n))
 
     def on_mount(self) -> None:
-        from tui.screens.quiz import MODE_TITLES
-
         status = self.query_one(StatusBar)
         status.where = f"{MODE_TITLES.get(self.session.quiz.spec.mode, 'Quiz')} | finished"
         status.counts = f"score {self.score.correct}/{self.score.total}"
@@ -153,7 +145,7 @@ class QuizResults(Screen[None]):
 
     def _open(self, n: int) -> None:
         item, _ = self.wrong[n]
-        self.run_worker(self.tutor_app.open_entry(item.question.entry_id))
+        self.post_message(OpenEntry(item.question.entry_id))
 
 
 def _answer_text(given: Any) -> str:

@@ -24,13 +24,13 @@ from lessons.quiz import QuizItem
 from lessons.session import AnswerRejected, Attempt, check_response
 from progress.scheduler import AGAIN, EASY, GOOD, HARD, RATING_NAMES, ReviewQueue
 from progress.store import ProgressError
+from tui.messages import CloseReview, OpenEntry, ToLessons
 from tui.tutor import SaveFailed
 from tui.widgets.lesson import Bullet, render_markup
 from tui.widgets.question import QuestionView
 from tui.widgets.status import StatusBar, TooSmall
 
 if TYPE_CHECKING:
-    from tui.app import TutorApp
     from tui.tutor import Tutor
 
 
@@ -66,10 +66,6 @@ class ReviewScreen(Screen[None]):
         self.ratings: dict[str, int] = {}
         self.session_id: str | None = None
         self._rng = random.Random()
-
-    @property
-    def tutor_app(self) -> TutorApp:
-        return self.app  # type: ignore[return-value]
 
     def compose(self) -> ComposeResult:
         yield StatusBar()
@@ -247,7 +243,7 @@ class ReviewScreen(Screen[None]):
         try:
             self.tutor.review_entry(card_id, rating)
         except SaveFailed as error:
-            self.tutor_app.report_save_failure(error)
+            self.notify(self.tutor.failure_text(error), severity="error", timeout=15)
             return
         self.ratings[card_id] = rating
         self.queue.answer(rating)
@@ -268,7 +264,7 @@ class ReviewScreen(Screen[None]):
         try:
             rating = self.tutor.record([attempt], mode="due", session_id=self.session_id)
         except SaveFailed as error:
-            self.tutor_app.report_save_failure(error)
+            self.notify(self.tutor.failure_text(error), severity="error", timeout=15)
             rating = None
         if rating is None:
             from progress.scheduler import rating_for_answer
@@ -290,13 +286,10 @@ class ReviewScreen(Screen[None]):
             entry = self.entry_of_card()
             entry_id = entry.id if entry else None
         if entry_id:
-            self.run_worker(self.tutor_app.open_entry(entry_id))
+            self.post_message(OpenEntry(entry_id))
 
-    async def action_leave(self) -> None:
-        if self.phase == "done":
-            await self.tutor_app.action_close_review()
-        else:
-            await self.tutor_app.action_lessons()
+    def action_leave(self) -> None:
+        self.post_message(CloseReview() if self.phase == "done" else ToLessons())
 
     def restore_focus(self) -> None:
         if self.phase == "asking":

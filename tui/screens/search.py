@@ -17,11 +17,12 @@ from textual.widgets import Footer, Input, OptionList, Static
 from textual.widgets.option_list import Option
 
 from lessons.search import Hit, mark
+from tui.messages import OpenEntry
 from tui.widgets.fields import SteadyInput
 from tui.widgets.status import TooSmall
 
 if TYPE_CHECKING:
-    from tui.app import TutorApp
+    from tui.tutor import Tutor
 
 
 def hit_prompt(hit: Hit, width: int = 76) -> Content:
@@ -48,14 +49,11 @@ class SearchScreen(ModalScreen[None]):
         Binding("enter", "open", "Open", tooltip="Open the highlighted result in the lesson pane"),
     ]
 
-    def __init__(self, query: str = "") -> None:
+    def __init__(self, tutor: Tutor, query: str = "") -> None:
         super().__init__()
+        self.tutor = tutor
         self.query_text = query
         self.hits: list[Hit] = []
-
-    @property
-    def tutor_app(self) -> TutorApp:
-        return self.app  # type: ignore[return-value]
 
     def compose(self) -> ComposeResult:
         with Vertical(id="search-box"):
@@ -70,7 +68,7 @@ class SearchScreen(ModalScreen[None]):
 
     async def on_mount(self) -> None:
         self.query_one(Input).focus()
-        self.index = await self.tutor_app.search_index()
+        self.index = await self.run_worker(self.tutor.search_index, thread=True, group="index").wait()
         self.refresh_results(self.query_one(Input).value)
 
     @on(Input.Changed, "#search-input")
@@ -122,7 +120,7 @@ class SearchScreen(ModalScreen[None]):
 
     def _open(self, entry_id: str) -> None:
         self.dismiss()
-        self.app.call_later(self.tutor_app.open_entry, entry_id)
+        self.app.post_message(OpenEntry(entry_id))
 
     def action_close(self) -> None:
         self.dismiss()
