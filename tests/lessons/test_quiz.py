@@ -83,7 +83,7 @@ def test_mixed_quiz_spreads_evenly(bank: QuestionBank) -> None:
     spread = Counter(i.question.topic_id for i in quiz.items)
     assert sum(spread.values()) == 10 and max(spread.values()) - min(spread.values()) <= 1
     assert_fair(bank, quiz)
-    everything = build_quiz(bank, QuizSpec("mixed", count=46, seed=5))
+    everything = build_quiz(bank, QuizSpec("mixed", count=2 * len(bank.course.topics), seed=5))
     assert Counter(i.question.topic_id for i in everything.items) == {t.id: 2 for t in bank.course.topics}
     # Topics in a row are shuffled, not grouped.
     order = [i.question.topic_id for i in build_quiz(bank, QuizSpec("mixed", ["1", "2"], count=12, seed=9)).items]
@@ -230,7 +230,7 @@ def test_whole_topic_without_repeats(bank: QuestionBank) -> None:
         (QuizSpec("mixed", ["s3", "vpc"], count=5000), "only"),
         (QuizSpec("topic", []), "exactly one topic"),
         (QuizSpec("topic", ["s3", "vpc"]), "exactly one topic"),
-        (QuizSpec("exam", count=3), "at least 23"),
+        (QuizSpec("exam", count=3), "at least"),
         (QuizSpec("mistakes"), "no mistakes"),
         (QuizSpec("due"), "nothing is due"),
         (QuizSpec("cram"), "unknown quiz mode"),

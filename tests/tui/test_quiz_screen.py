@@ -121,7 +121,7 @@ async def test_the_results_open_at_the_score(make_app, course, until) -> None:
     app = make_app(start=StartRequest(quiz=quiz))
     async with app.run_test(size=(80, 24)) as pilot:
         await until(pilot, lambda: quiz_ready(app))
-        await pilot.press("q")
+        await pilot.press("escape", "q")  # (out of an answer box, if any)
         await pilot.pause()
         await pilot.press("y")
         await until(pilot, lambda: isinstance(app.screen, QuizResults))
@@ -180,7 +180,7 @@ async def test_an_exam_question_answered_twice_is_one_attempt(make_app, course, 
         assert screen.session.index == 0
         await pilot.press(*answer_keys(first, right=True))  # answered again
         await pilot.pause()
-        await pilot.press("q")
+        await pilot.press("escape", "q")  # (out of an answer box, if any)
         await pilot.pause()
         await pilot.press("y")
         await until(pilot, lambda: isinstance(app.screen, QuizResults))
@@ -234,12 +234,12 @@ async def test_exam_jump_list_shows_each_state_and_the_finish_dialog(make_app, c
         await pilot.press("down", "down", "enter")
         await pilot.pause()
         assert screen.session.index == 3
-        await pilot.press("q")
+        await pilot.press("escape", "q")  # (out of an answer box, if any)
         await pilot.pause()
         await pilot.press("n")  # keep going
         await pilot.pause()
         assert app.screen is screen and not screen.session.finished
-        await pilot.press("q")
+        await pilot.press("escape", "q")  # (out of an answer box, if any)
         await pilot.pause()
         await pilot.press("y")
         await until(pilot, lambda: isinstance(app.screen, QuizResults))
@@ -274,7 +274,7 @@ async def test_exam_keys_work_from_a_typed_question_without_typing_them(make_app
         await until(pilot, lambda: isinstance(app.screen, JumpList))
         await pilot.press("escape")
         await until(pilot, lambda: app.screen is screen)
-        await pilot.press("q")
+        await pilot.press("escape", "q")  # (out of an answer box, if any)
         await pilot.pause()
         assert type(app.screen).__name__ == "ChoiceDialog"
         await pilot.press("n")
@@ -341,7 +341,7 @@ async def test_q_in_the_lessons_during_a_quiz_offers_to_resume(make_app, course,
         session = app.screen.session
         await pilot.press("l")  # back to lessons
         await until(pilot, lambda: app.current_mode == "learn")
-        await pilot.press("q")
+        await pilot.press("escape", "q")  # (out of an answer box, if any)
         await pilot.pause()
         await pilot.press("r")  # resume
         await until(pilot, lambda: app.current_mode == "quiz")
