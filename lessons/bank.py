@@ -8,11 +8,18 @@
   always yields the same ids and content):
 
   ``expand-``  "What does ENI stand for?" (typed, the full form)
-  ``acronym-`` "What is the acronym for Elastic Network Interface?" (typed)
-  ``pick-``    "What does ENI stand for?" (single choice among full forms)
-  ``define-``  "Which term is defined as: '...'?" (single choice among terms)
+  ``acronym-`` "What is the acronym for Elastic Compute Cloud?" (typed; only where the
+               acronym is not just the full form's initials: "EC2", not "ENI")
+  ``pick-``    "What does ENI stand for?" (single choice among full forms with the
+               answer's initials, so the letters alone don't tell)
+  ``define-``  "Which term is defined as: '...'?" (single choice among terms; never a
+               fragment, a prompt that matches the answer's words, or a distractor
+               that is also a defensible answer)
   ``fact-``    a sentence of the notes holding a marked number (true)
   ``twin-``    the same sentence with that number changed plausibly (false)
+
+  Every generated question passes the guards (:func:`spelled_by_initials`,
+  :func:`same_form`, :func:`is_fragment`, :func:`gives_away`) whatever rule made it.
 
 - one numeric template per formula of :mod:`lessons.formulas` (``"<topic>/gen/calc-<name>"``);
   :meth:`QuestionBank.numeric_variant` makes a fresh question with random realistic
@@ -25,11 +32,13 @@ form -> ENI" together).
 
 Generated questions never test a number an update changed: entries with updates are
 left out of the number and definition questions, and so is any sentence holding a
-number that one of the topic's updates mentions.
+number that one of the topic's updates mentions. Entries with an ``unverified`` note
+are left out of them too: a doubtful fact is shown, never quizzed.
 """
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import itertools
 import random
@@ -43,7 +52,18 @@ from lessons import markup
 from lessons.grading import Grade, grade, is_acronym, key
 from lessons.model import Course, Entry, Question
 
-__all__ = ["QuestionBank", "NumericTemplate", "acronym_of", "GENERATED"]
+__all__ = [
+    "QuestionBank",
+    "NumericTemplate",
+    "acronym_of",
+    "GENERATED",
+    "gives_away",
+    "initials",
+    "is_fragment",
+    "same_form",
+    "spelled_by_initials",
+    "stems",
+]
 
 GENERATED = "generated"
 
@@ -154,6 +174,83 @@ def _full_form_variants(full_form: str) -> list[str]:
         if shorter != plain and shorter not in variants:
             variants.append(shorter)
     return variants
+
+
+# --------------------------------------------------------------------------- guards
+
+# A generated question must neither give its answer away nor be a fragment. These
+# checks are pure functions of the question's text, so they are tested on their own
+# (tests/lessons/test_bank_guards.py) and every generated question passes through
+# them (:meth:`_Generator._sound`) whatever rule produced it.
+
+_CONNECTORS = frozenset({"and", "of", "for", "the", "to", "on", "in", "a", "an", "with", "by", "&"})
+_SPLIT_NAME = re.compile(r"[\s/,()\u2013\u2014:-]+")
+# Not a sentence that stands alone: it points at something the prompt doesn't show.
+_INCOMPLETE = re.compile(r"\b(?:this order|as follows|the following|below)\b|[:;,]\s*$", re.IGNORECASE)
+_STEM_SKIP = {
+    "aws", "amazon", "and", "the", "for", "with", "from", "into", "your", "that", "this", "are", "can",
+    "its", "has", "have", "use", "used", "uses", "not", "all", "any", "per",
+}  # fmt: skip
+_CAMEL = re.compile(r"[A-Z]+(?=[A-Z][a-z])|[A-Z]?[a-z]+|[A-Z]+|\d+")
+
+
+def initials(name: str, *, connectors: bool = True) -> str:
+    """The first letters of a name's words, upper case: "Identity and Access Management"
+    -> "IAAM" (or "IAM" without ``connectors``)."""
+    words = [w for w in _SPLIT_NAME.split(_plain(name)) if w]
+    if not connectors:
+        words = [w for w in words if w.casefold() not in _CONNECTORS]
+    return "".join(w[0] for w in words if w[0].isalnum()).upper()
+
+
+def spelled_by_initials(acronym: str, full_form: str) -> bool:
+    """True when ``acronym`` is just the initials of ``full_form`` ("ENI", "IAM", "CI/CD"):
+    asking for one given the other reads the answer off the question. "EC2", "S3" or
+    "DAX" are not spelled by their full forms' initials."""
+    letters = "".join(ch for ch in acronym.upper() if ch.isalnum())
+    return bool(letters) and letters in {initials(full_form), initials(full_form, connectors=False)}
+
+
+def same_form(answer: str, other: str) -> bool:
+    """Two full forms a learner cannot tell apart by their initials alone."""
+    return initials(answer, connectors=False) == initials(other, connectors=False)
+
+
+def is_fragment(definition: str) -> bool:
+    """A definition that cannot stand alone as a "which term is defined as" prompt: fewer
+    than four words outside its numbers and code ("The main graph.", "Limits per region.",
+    "1,000 (can be increased)."), led by a number, or pointing at what it doesn't show
+    ("The CLI looks for credentials in this order.")."""
+    pieces = list(markup.spans(definition))
+    words = [
+        w
+        for kind, piece in pieces
+        if kind == "text"
+        for w in re.findall(r"[A-Za-z][A-Za-z'-]*", piece)
+        if len(w) > 1 and w != "___"
+    ]
+    plain = markup.plain(definition).strip()
+    leading = next((kind for kind, piece in pieces if piece.strip()), "text")
+    if not plain or leading == "number" or plain[:1].isdigit():
+        return True
+    return len(words) < 4 or bool(_INCOMPLETE.search(plain.rstrip(".").rstrip()))
+
+
+@functools.lru_cache(maxsize=8192)
+def stems(text: str) -> frozenset[str]:
+    """The content words of a text or a name, cut to five letters: "DeleteQueue" ->
+    {"delet", "queue"}; "Deletes a queue." -> {"delet", "queue"}."""
+    words = (w.casefold() for w in _CAMEL.findall(_plain(text).replace("_", " ")))
+    return frozenset(w[:5] for w in words if len(w) >= 3 and not w.isdigit() and w not in _STEM_SKIP)
+
+
+def gives_away(answer: str, prompt: str, distractors: Sequence[str]) -> bool:
+    """The prompt shares more words with the answer than with any distractor: the
+    learner can match words instead of knowing the term ("Deletes a queue." ->
+    DeleteQueue among PurgeQueue, DeleteMessage...)."""
+    words = stems(prompt)
+    own = len(stems(answer) & words)
+    return own > 0 and all(len(stems(d) & words) < own for d in distractors)
 
 
 # --------------------------------------------------------------------------- marked numbers
@@ -506,6 +603,15 @@ class _Generator:
             self.by_kind_topic[(entry.kind, entry.topic_id)].append(entry)
             if entry.parent_id:
                 self.children_of[entry.parent_id].append(entry)
+        # Capitalised words of the course's full forms ("Elastic", "Notification"...), by
+        # first letter: material for pick distractors that keep the answer's initials.
+        vocabulary: dict[str, set[str]] = defaultdict(set)
+        for entry in self.entries:
+            for word in _SPLIT_NAME.split(_plain(entry.full_form or "")):
+                if len(word) > 3 and word[:1].isupper() and word[1:].islower() and word.isalpha():
+                    vocabulary[word[0]].add(word)
+        self.vocabulary = {letter: sorted(words) for letter, words in vocabulary.items()}
+        self.names = {_norm(n) for n in terms}
         self.stale_numbers: dict[str, set[float]] = defaultdict(set)
         for entry in self.entries:
             for update in entry.updates:
@@ -517,9 +623,31 @@ class _Generator:
 
     def topic(self, topic_id: str) -> Iterator[tuple[Question, str]]:
         for entry in self.course.by_topic[topic_id].walk():
-            yield from self.acronym_questions(entry)
-            yield from self.definition_question(entry)
-            yield from self.number_questions(entry)
+            for question, fact in itertools.chain(
+                self.acronym_questions(entry), self.definition_question(entry), self.number_questions(entry)
+            ):
+                if self._sound(question):
+                    yield question, fact
+
+    @staticmethod
+    def _sound(question: Question) -> bool:
+        """The last check of every generated question (see the guards above): no
+        question whose wording gives its answer away, no fragment as a prompt."""
+        kind = _kind(question)
+        answer = str(question.answer)
+        if kind == "acronym":
+            full = question.prompt.removeprefix("What is the acronym for ").removesuffix("?")
+            return not spelled_by_initials(answer, full)
+        if kind == "expand":
+            acronym = question.prompt.removeprefix("What does ").removesuffix(" stand for?")
+            return not _find_names(answer, acronym)
+        if kind == "pick":
+            return all(same_form(answer, choice) for choice in question.choices)
+        if kind == "define":
+            shown = question.prompt.removeprefix('Which term is defined as: "').removesuffix('"?')
+            others = [c for c in question.choices if c != answer]
+            return not is_fragment(shown) and not gives_away(answer, shown, others)
+        return True
 
     def _question(self, entry: Entry, kind: str, n: int, **fields: Any) -> Question:
         slug = f"{kind}-{entry.slug}" + (f"-{n}" if n > 1 else "")
@@ -549,7 +677,9 @@ class _Generator:
         explain = f"{acronym} stands for {full}."
         if entry.definition:
             explain += f" {entry.term}: {entry.definition}"
-        if "(" not in full:  # "Server-Side Encryption (S3-managed keys)" is no fair thing to type
+        # "Server-Side Encryption (S3-managed keys)" is no fair thing to type, and a full
+        # form holding the acronym itself ("SSE-C ...") would echo the question.
+        if "(" not in full and not _find_names(full, acronym):
             yield (
                 self._question(
                     entry,
@@ -563,25 +693,24 @@ class _Generator:
                 ),
                 fact,
             )
-        # Other spellings: acronym aliases, and the term itself when it holds the acronym ("AWS CLI").
-        accept = [
-            a
-            for a in (entry.term, *entry.aliases)
-            if key(a) != key(acronym) and (is_acronym(a) or (a == entry.term and _find_names(a, acronym)))
-        ]
-        yield (
-            self._question(
-                entry,
-                "acronym",
-                1,
-                type="typed",
-                prompt=f"What is the acronym for {full}?",
-                answer=acronym,
-                accept=tuple(dict.fromkeys(accept)),
-                explain=explain,
-            ),
-            fact,
-        )
+        # Other spellings: a name that holds the acronym ("AWS CLI", "EBS Volume"); never a
+        # part of it ("KMS" does not answer "SSE-KMS").
+        accept = [a for a in (entry.term, *entry.aliases) if key(a) != key(acronym) and _find_names(a, acronym)]
+        # An acronym that is just the initials of the full form is read off the question.
+        if not spelled_by_initials(acronym, full):
+            yield (
+                self._question(
+                    entry,
+                    "acronym",
+                    1,
+                    type="typed",
+                    prompt=f"What is the acronym for {full}?",
+                    answer=acronym,
+                    accept=tuple(dict.fromkeys(accept)),
+                    explain=explain,
+                ),
+                fact,
+            )
         distractors = self._full_form_distractors(entry, acronym)
         if len(distractors) >= 3:
             choices = (full, *distractors[:3])
@@ -600,12 +729,19 @@ class _Generator:
             )
 
     def _full_form_distractors(self, entry: Entry, acronym: str) -> list[str]:
+        """Three full forms a learner cannot tell from the answer by their initials: other
+        full forms of the course with the same initials, else the answer with one word
+        swapped for a word of the course starting with the same letter ("Elastic Network
+        Interface" -> "Elastic Notification Interface")."""
+        full = entry.full_form or ""
         own = key(acronym)
         same, other = [], []
         for entry_id in self.acronym:
             if entry_id == entry.id or self.acronym_key[entry_id] == own:
                 continue
             candidate = self.course.entries[entry_id]
+            if not same_form(full, candidate.full_form or ""):
+                continue
             (same if candidate.topic_id == entry.topic_id else other).append(candidate)
         # Other topics: full forms sharing a word with the answer first ("Simple Queue
         # Service" for SNS), so the choice is not given away.
@@ -623,16 +759,46 @@ class _Generator:
                 picked.append(candidate.full_form or "")
                 if len(picked) == 3:
                     return picked
+        for variant in self._variants(entry):
+            if _norm(variant) not in seen:
+                seen.add(_norm(variant))
+                picked.append(variant)
+                if len(picked) == 3:
+                    break
         return picked
+
+    def _variants(self, entry: Entry) -> Iterator[str]:
+        """The full form with one word replaced by a word of another full form with the
+        same initial ("Elastic Network Interface" -> "Elastic Name Interface"), positions
+        and words in a stable order that depends on the entry."""
+        full = entry.full_form or ""
+        words = re.split(r"([^A-Za-z0-9]+)", full)
+        own = {w.casefold() for w in words}
+        slots = [
+            i
+            for i, w in enumerate(words)
+            if len(w) > 2 and w[0].isupper() and w.isalpha() and w.casefold() not in _CONNECTORS
+        ]
+        choices = []  # (rank at its position, position, word): one swap per position first
+        for i in slots:
+            pool = [w for w in self.vocabulary.get(words[i][0], ()) if w.casefold() not in own]
+            for rank, word in enumerate(_stable_order(pool, f"{entry.id}#variant#{i}")[:4]):
+                choices.append((rank, i, word))
+        choices.sort(key=lambda c: (c[0], _stable(entry.id, str(c[1]))))
+        for _, i, word in choices:
+            variant = "".join(word if j == i else w for j, w in enumerate(words))
+            if key(variant) == key(full) or _norm(variant) in self.names:
+                continue  # a real name of the course: maybe right for another reading
+            yield variant
 
     # -- definition -> term --------------------------------------------------
 
     def _good_definition(self, entry: Entry) -> bool:
         definition = entry.definition
-        if not definition or entry.updates:
+        if not definition or entry.updates or entry.unverified:
             return False
         plain = _plain(definition).strip()
-        if len(_words(plain)) < 2 or plain.endswith(":"):
+        if is_fragment(definition):
             return False
         if re.match(r"^(?:similar to|same as|example\b|e\.g\.)", plain, re.IGNORECASE):
             return False
@@ -671,10 +837,11 @@ class _Generator:
         hidden = self._hide(entry, definition)
         if len([w for w in _words(hidden.replace("___", " ")) if len(w) > 1]) < 2:
             return
-        distractors = self._term_distractors(entry)
-        if len(distractors) < 3:
+        shown = _plain_numbers(hidden)
+        distractors = self._term_distractors(entry, shown)
+        if len(distractors) < 3 or is_fragment(hidden) or gives_away(entry.term, shown, distractors[:3]):
             return
-        prompt = f'Which term is defined as: "{_plain_numbers(hidden)}"?'
+        prompt = f'Which term is defined as: "{shown}"?'
         explain = f"{entry.term}: {definition}"
         if entry.full_form:
             explain = f"{entry.term} ({entry.full_form}): {definition}"
@@ -692,7 +859,30 @@ class _Generator:
             f"{entry.id}#define",
         )
 
-    def _term_distractors(self, entry: Entry) -> list[str]:
+    def _ambiguous(self, entry: Entry, candidate: Entry, prompt: str) -> bool:
+        """A distractor that is also a defensible answer: linked to the entry, stating
+        the same figure, named after the same idea ("Concurrent executions" for the
+        "Concurrency limit in Lambda"), or fitting the prompt's words better than the
+        answer does ("SQS Access Policies" for "IAM policies to regulate access to the
+        SQS API")."""
+        if candidate.id in entry.related or entry.id in candidate.related:
+            return True
+        numbers = set(markup.key_numbers(entry.definition or ""))
+        if numbers & set(markup.key_numbers(" ".join([candidate.definition or "", *candidate.notes]))):
+            return True
+        shown = stems(prompt)
+        if len(stems(candidate.term) & shown) > len(stems(entry.term) & shown):
+            return True
+        named = {"api", "command", "type"}
+        if entry.kind in named and candidate.kind in named:
+            return False  # DeleteQueue / DeleteItem, gp2 / gp3: variants meant to be told apart
+        context = set(stems(self.course.by_topic[entry.topic_id].title))
+        if entry.parent_id and entry.parent_id == candidate.parent_id:
+            context |= stems(self.course.entries[entry.parent_id].term)  # siblings share their parent's words
+        long_words = {s for s in stems(entry.term) if len(s) == 5} - context
+        return bool(long_words & stems(candidate.term))
+
+    def _term_distractors(self, entry: Entry, prompt: str = "") -> list[str]:
         term, definition, full_form, aliases = self.norm[entry.id]
         own_names = {term, *aliases} | ({full_form} if full_form else set())
         same_kind = self.by_kind_topic
@@ -721,16 +911,24 @@ class _Generator:
                 continue
             if "example" in other_term or own_names.intersection(other_aliases):
                 continue
+            if self._ambiguous(entry, candidate, prompt):
+                continue
             seen.add(other_term)
             picked.append(candidate.term)
-            if len(picked) == 3:
+            if len(picked) == 40:
                 break
-        return picked
+        # When the prompt shares words with the answer, terms sharing as many come first:
+        # otherwise matching words would give the answer away (see gives_away).
+        shown = stems(prompt)
+        own = len(stems(entry.term) & shown)
+        if own:
+            picked.sort(key=lambda other: len(stems(other) & shown) != own)
+        return picked[:3]
 
     # -- numbers: true statement and false twin --------------------------------
 
     def number_questions(self, entry: Entry) -> Iterator[tuple[Question, str]]:
-        if entry.updates or entry.kind == "practice":
+        if entry.updates or entry.unverified or entry.kind == "practice":
             return
         texts = ([entry.definition] if entry.definition else []) + list(entry.notes)
         if not any("{{" in text for text in texts):

@@ -17,7 +17,10 @@ Rules, per question type:
   ones; none for shorter answers or acronyms; the first letter must be right;
   never when the answer given is exactly another term of the course), and the
   note says so. Numbers
-  must match exactly: "3 seconds" is not "30 seconds".
+  must match exactly: "3 seconds" is not "30 seconds". Strict where it matters: a
+  part of an acronym answer is not the acronym ("KMS" for "SSE-KMS"), even if an
+  accept list has it, and a question asking for a full form does not accept the
+  acronym its prompt shows, with or without "AWS" in front ("AWS STS").
 - ``numeric``: "1,000", "1000", "1e3", "1 000", "24 RCU", "2k" are read as
   numbers; the answer must be exact unless the question has a ``tolerance``
   (an absolute difference). Text that is not a number is wrong.
@@ -310,6 +313,27 @@ def _shown_in(text: str, prompt: str) -> bool:
     )
 
 
+_VENDOR = re.compile(r"^(?:AWS|Amazon)\s+", re.IGNORECASE)
+
+
+def _shown_acronym(text: str, prompt: str) -> bool:
+    """``text`` is an acronym the prompt shows, alone or behind "AWS" / "Amazon"."""
+    bare = _VENDOR.sub("", _clean(text))
+    return is_acronym(bare) and _shown_in(bare, prompt)
+
+
+def _acronym_part(answer: str, got_keys: list[str]) -> str | None:
+    """The part of an acronym answer the response gives instead of the whole ("KMS" for
+    "SSE-KMS", "CI" for "CI/CD"), or None."""
+    if not is_acronym(answer):
+        return None
+    whole = key(answer)
+    for piece in re.split(r"[-/\s]+", markup.plain(answer)):
+        if key(piece) and key(piece) != whole and key(piece) in got_keys:
+            return piece
+    return None
+
+
 def _grade_typed(
     question: Question,
     response: object,
@@ -320,12 +344,20 @@ def _grade_typed(
     given = _given_text(response)
     if not isinstance(response, str) or not key(response):
         return Grade(False, expected, given, "No answer given.")
+    got_keys, got_numbers = _response_keys(response), _numbers(response)
+    # Strict where it matters: a part of an acronym is not the acronym ("KMS" does not
+    # answer "SSE-KMS"), whatever the accept list says.
+    part = _acronym_part(str(question.answer), got_keys)
+    if part:
+        return Grade(False, expected, given, f"{part} is only part of {expected}.")
     main = [str(question.answer), *question.accept]
     # "ENI" answers "What does ENI stand for?" only by copying the question: an
-    # acronym or full form the prompt itself shows is not accepted in its place.
+    # acronym or full form the prompt itself shows is not accepted in its place, and
+    # neither is that acronym behind "AWS" when the full form is asked ("AWS STS").
+    if not is_acronym(str(question.answer)):
+        main = main[:1] + [a for a in main[1:] if not _shown_acronym(a, question.prompt)]
     extra = [x for c in main for x in _expansions(c, acronyms) if not _shown_in(x, question.prompt)]
     candidates = list(dict.fromkeys(main + extra))
-    got_keys, got_numbers = _response_keys(response), _numbers(response)
 
     number_mismatch = False
     for candidate in candidates:

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from lessons import markup
-from lessons.bank import GENERATED, QuestionBank, acronym_of
+from lessons.bank import GENERATED, QuestionBank, acronym_of, initials
 from lessons.errors import LessonError
 from lessons.formulas import FORMULAS
 from lessons.loader import load_course, parse_topic_text
@@ -133,22 +133,32 @@ def test_generated_ids_are_stable_and_well_formed(bank: QuestionBank, course: Co
 
 def test_each_kind_is_generated(bank: QuestionBank) -> None:
     kinds = bank.counts()["by_kind"]
-    for kind in ("expand", "acronym", "pick", "define", "fact", "twin"):
+    for kind in ("expand", "pick", "define", "fact", "twin"):
         assert kinds.get(kind, 0) >= 20, kinds
+    # Most acronyms are just the initials of their full forms ("ENI"): only the others
+    # ("EC2", "S3", "DAX"...) make a fair "what is the acronym" question.
+    assert kinds.get("acronym", 0) >= 5, kinds
 
 
 def test_nothing_generated_from_stale_facts(bank: QuestionBank, course: Course) -> None:
     stale: dict[str, set[str]] = {}
     for entry in course.entries.values():
         for update in entry.updates:
-            stale.setdefault(entry.topic_id, set()).update(re.findall(r"\d[\d,.]*", update.note))
+            # Numbers standing alone: the 3 of "S3" or the 2 of "EC2" is part of a name.
+            stale.setdefault(entry.id, set()).update(re.findall(r"(?<![A-Za-z])\d[\d,.]*", update.note))
     for q in generated(bank, "fact") + generated(bank, "twin") + generated(bank, "define"):
         entry = course.entries[q.entry_id]
         assert not entry.updates, q.id
         assert not q.uses_update, q.id
     for q in generated(bank, "fact"):
-        numbers = {n.replace(",", "") for n in re.findall(r"\d[\d,]*(?:\.\d+)?", q.prompt)}
-        assert not numbers & {n.replace(",", "").rstrip(".") for n in stale.get(q.topic_id, set())}, q.id
+        entry = course.entries[q.entry_id]
+        # A stale figure repeated next door: the entry's parent, children and linked entries.
+        near = {entry.id, *(c.id for c in entry.children), *entry.related}
+        if entry.parent_id:
+            near.add(entry.parent_id)
+        figures = {n.replace(",", "").rstrip(".") for e in near for n in stale.get(e, set())}
+        numbers = {n.replace(",", "") for n in re.findall(r"(?<![A-Za-z])\d[\d,]*(?:\.\d+)?", q.prompt)}
+        assert not numbers & figures, q.id
 
 
 def test_true_statement_and_false_twin(bank: QuestionBank, course: Course) -> None:
@@ -355,14 +365,14 @@ lines = [10]
   id = "standard"
   term = "Standard Queue"
   kind = "type"
-  definition = "Unlimited throughput, at-least-once delivery."
+  definition = "Offers unlimited throughput and at-least-once delivery."
   lines = [11]
 
   [[entries.children]]
   id = "fifo"
   term = "FIFO Queue"
   kind = "type"
-  definition = "Ordered, exactly-once processing."
+  definition = "Keeps the order of messages, with exactly-once processing."
   lines = [12]
 
   [[entries.children]]
@@ -476,13 +486,11 @@ def test_acronym_questions(small: QuestionBank) -> None:
         "What does ENI stand for?",
         "Elastic Network Interface",
     )
-    acronym = small.get("net/gen/acronym-eni")
-    assert (acronym.prompt, acronym.answer) == ("What is the acronym for Elastic Network Interface?", "ENI")
-    pick = small.get("net/gen/pick-eni")
-    assert pick.type == "single" and pick.answer == "Elastic Network Interface" and len(pick.choices) == 4
-    # Distractors: full forms of the same topic first.
-    assert set(pick.choices[1:]) == {"Internet Gateway", "Network Address Translation", "Network Access Control List"}
-    assert small.fact(expand.id) == small.fact(acronym.id) == small.fact(pick.id)
+    # "ENI" is the initials of "Elastic Network Interface": asking for it reads it off the
+    # question, so there is no "acronym" question; and the course has too few words
+    # starting with E, N and I to make three full forms with the same initials.
+    assert small.get("net/gen/acronym-eni") is None
+    assert small.get("net/gen/pick-eni") is None
     assert small.acronyms["ENI"] == ("Elastic Network Interface",)
     assert "ENI" in expand.explain and "Elastic Network Interface" in expand.explain
     # The bank grades with the course's acronyms.
@@ -491,10 +499,14 @@ def test_acronym_questions(small: QuestionBank) -> None:
     assert not small.grade(question, "IGW").correct  # that only copies the question
 
 
-def test_pick_reaches_other_topics_when_short(small: QuestionBank) -> None:
-    pick = small.get("msg/gen/pick-sqs")
-    assert pick.choices[1] == "Simple Notification Service"  # same topic first
-    assert len(pick.choices) == 4
+def test_pick_choices_share_the_answers_initials(bank: QuestionBank) -> None:
+    pick = bank.get("messaging/gen/pick-sqs")
+    assert pick.answer == "Simple Queue Service" and pick.choices[0] == pick.answer and len(pick.choices) == 4
+    # Not "Simple Notification Service": the initials alone would rule it out.
+    assert all(initials(c, connectors=False) == "SQS" for c in pick.choices)
+    assert bank.fact(pick.id) == bank.fact("messaging/gen/expand-sqs")
+    ec2 = bank.get("iam-ec2/gen/acronym-ec2")
+    assert ec2 is not None and ec2.answer == "EC2"  # not the initials of "Elastic Compute Cloud"
 
 
 def test_definition_questions(small: QuestionBank) -> None:

@@ -55,6 +55,14 @@ SHORT = make("typed", "Tag")
 CANARY = make("typed", "Canary")
 A_RECORD = make("typed", "A record")
 PRODUCERS = make("typed", "Producers", accept=["producer"])
+SSE_KMS = make("typed", "SSE-KMS", accept=["KMS"], prompt="Which server-side encryption uses keys managed by KMS?")
+CI_CD = make("typed", "CI/CD")
+STS_FULL = make(
+    "typed",
+    "Security Token Service",
+    accept=["AWS Security Token Service", "AWS STS"],
+    prompt="Which service, known by the acronym STS, grants temporary access? Give its full name.",
+)
 NUMERIC = make("numeric", 1000.0)
 TRACES = make("numeric", 3.8, tolerance=0.05)
 RCU_24 = make("numeric", 24.0)
@@ -121,6 +129,19 @@ TABLE = [
     (READS, "Read Capacity Unit", True),  # the full form of the acronym
     (READS, "read capacity units", True),  # the full form with a typo
     (READS, "WCU", False),
+    # strict where it matters: a part of an acronym is not the acronym...
+    (SSE_KMS, "SSE-KMS", True),
+    (SSE_KMS, "sse kms", True),
+    (SSE_KMS, "KMS", False),  # even though the accept list has it
+    (SSE_KMS, "SSE", False),
+    (CI_CD, "CICD", True),
+    (CI_CD, "CI", False),
+    # ...and a full name is not the acronym the question shows, with or without "AWS"
+    (STS_FULL, "Security Token Service", True),
+    (STS_FULL, "security token servce", True),  # still one typo forgiven
+    (STS_FULL, "AWS Security Token Service", True),
+    (STS_FULL, "AWS STS", False),
+    (STS_FULL, "STS", False),
     # numbers in typed answers must match exactly
     (SECONDS, "30 seconds", True),
     (SECONDS, "30 Seconds!", True),
@@ -302,3 +323,21 @@ def test_any_text_is_graded_never_raised(text: str) -> None:
         assert isinstance(result.correct, bool)
     value = parse_number(text)
     assert value is None or math.isfinite(value)
+
+
+@PROPERTY
+@given(
+    parts=st.lists(
+        st.text(alphabet=string.ascii_uppercase, min_size=2, max_size=4), min_size=2, max_size=3, unique=True
+    ),
+    joiner=st.sampled_from(["-", "/"]),
+    which=st.integers(0, 2),
+)
+def test_a_part_of_an_acronym_is_never_the_acronym(parts: list[str], joiner: str, which: int) -> None:
+    acronym = joiner.join(parts)
+    part = parts[which % len(parts)]
+    question = make("typed", acronym, accept=[part])  # even a careless accept list
+    assert grade(question, acronym).correct
+    assert grade(question, acronym.lower().replace(joiner, " ")).correct
+    assert not grade(question, part).correct
+    assert "only part of" in (grade(question, part).note or "")
