@@ -63,8 +63,11 @@ class TutorApp(App[None]):
     VERTICAL_BREAKPOINTS: ClassVar[list[tuple[int, str]]] = [(0, "-short"), (8, "-tall")]
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("ctrl+q", "quit", "Quit", priority=True, tooltip="Quit (progress is already saved)"),
-        Binding("ctrl+t", "toggle_theme", "Light/dark", show=False, tooltip="Switch light and dark themes"),
-        Binding("f1", "help", "Help", show=False, tooltip="All keys"),
+        # Priority: "everywhere" in the help means also over dialogs and answer boxes.
+        Binding(
+            "ctrl+t", "toggle_theme", "Light/dark", show=False, priority=True, tooltip="Switch light and dark themes"
+        ),
+        Binding("f1", "help", "Help", show=False, priority=True, tooltip="All keys"),
     ]
 
     def __init__(self, tutor: Tutor, *, notices: Iterable[str] = (), start: StartRequest | None = None) -> None:

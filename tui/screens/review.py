@@ -17,7 +17,7 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
 from textual.screen import Screen
-from textual.widgets import Footer, Static
+from textual.widgets import Footer, Input, Static
 
 from lessons.model import Entry
 from lessons.quiz import QuizItem
@@ -42,7 +42,10 @@ class ReviewScreen(Screen[None]):
         Binding("2", "key(2)", "Hard", show=False, tooltip="Entry card: Hard / answer choice 2"),
         Binding("3", "key(3)", "Good", show=False, tooltip="Entry card: Good / answer choice 3"),
         Binding("4", "key(4)", "Easy", show=False, tooltip="Entry card: Easy / answer choice 4"),
-        *[Binding(letter, f"pick({i})", f"Choice {letter}", show=False) for i, letter in enumerate("abcd")],
+        *[Binding(str(n), f"pick({n - 1})", f"Choice {n}", show=False) for n in (5, 6)],
+        *[Binding(letter, f"pick({i})", f"Choice {letter}", show=False) for i, letter in enumerate("abcdef")],
+        Binding("escape", "leave_box", "Leave box", tooltip="Leave the answer box (the letter keys work again)"),
+        Binding("i", "to_box", "Type", tooltip="Back into the answer box"),
         Binding("o", "open_entry", "Open entry", tooltip="Open the card's entry in the lesson pane"),
         Binding("l", "leave", "Lessons", tooltip="Back to the lessons (the review waits)"),
         Binding(
@@ -206,7 +209,21 @@ class ReviewScreen(Screen[None]):
             return self.phase in ("back", "feedback")
         if action in ("submit", "reveal"):
             return self.phase != "done"
+        if action == "leave_box":
+            return isinstance(self.focused, Input)
+        if action == "to_box":
+            return (
+                self.phase == "asking" and self.query_one(QuestionView).has_box and not isinstance(self.focused, Input)
+            )
+        if action == "pick":
+            return self.phase == "asking"
         return True
+
+    def action_leave_box(self) -> None:
+        self.set_focus(None)
+
+    def action_to_box(self) -> None:
+        self.query_one(QuestionView).focus_answer()
 
     async def action_reveal(self) -> None:
         await self.reveal()
