@@ -30,13 +30,17 @@ raising a size to a power is an error. A size result is shown in the largest
 unit it reaches (``61440 B`` is shown as ``60 KB``).
 
 Numbers are exact fractions, so ``ceil(1.1 * 100)`` is 110 and ``0.1 + 0.2``
-is 0.3; only a fractional power (``2 ** 0.5``) gives a floating-point value.
+is 0.3; only a fractional power (``2 ** 0.5``) gives a floating-point value,
+shown to 12 significant digits. No answer is silently wrong: a power that can be
+neither worked out exactly nor to those 12 digits (``(1 + 1/10**99) ** 10**99``)
+is refused, never rounded to something else.
 
 Limits, all checked before the work is done and reported as one-line
 :class:`CalcError` messages: at most :data:`MAX_LENGTH` characters, at most
 :data:`MAX_DEPTH` levels of nesting, no number or result beyond
 :data:`MAX_MAGNITUDE` (10^100) in size (so ``9**9**9`` is refused at once
-rather than computed), and division by zero.
+rather than computed) and none but zero below :data:`MIN_MAGNITUDE` (10^-300),
+and division by zero.
 """
 
 from __future__ import annotations
@@ -49,6 +53,8 @@ from fractions import Fraction
 MAX_LENGTH = 500
 MAX_DEPTH = 50
 MAX_MAGNITUDE = 10**100
+MIN_MAGNITUDE = Fraction(1, 10**300)
+_FLOAT_EXPONENT_LIMIT = 1000  # a float power of an inexact base is good to 12 digits below this
 _MAX_LOG10 = 100
 _MAX_EXACT_BITS = 4096  # a power whose exact value needs more bits is computed in floating point
 _MAX_ROUND_DIGITS = 100
@@ -407,14 +413,16 @@ def _power(base: Number, exponent: Number) -> Number:
     if estimate > _MAX_LOG10 + 1e-9:
         raise CalcError("the result is too large (the limit is 10^100)")
     if estimate < -300:
-        return 0.0  # too small for any answer worth showing
+        raise CalcError("the result is too small (the limit is 10^-300)")
     if whole and isinstance(base, Fraction):
         bits = abs(int(exponent)) * max(base.numerator.bit_length(), base.denominator.bit_length())
         if bits <= _MAX_EXACT_BITS:
             return _check(base ** int(exponent))
     low = float(base)
-    if low == 0 or not math.isfinite(low):  # a fraction beyond the float range
-        return _check(10.0**estimate)
+    exact_base = isinstance(base, float) or Fraction(low) == base
+    if not exact_base and abs(float(exponent)) >= _FLOAT_EXPONENT_LIMIT:
+        # A float is off by 1 part in 10^16; raised to this power the error swamps the answer.
+        raise CalcError("this power cannot be worked out exactly (the exponent is too large for this base)")
     return _check(low ** float(exponent))
 
 
@@ -450,6 +458,8 @@ def _call(name: str, args: list[_Quantity]) -> _Quantity:
 
 
 def _finish(q: _Quantity) -> CalcResult:
+    if q.mag != 0 and abs(q.mag) < MIN_MAGNITUDE:
+        raise CalcError("the result is too small (the limit is 10^-300)")
     unit: str | None = None
     amount: Number = q.mag
     if q.size:

@@ -17,7 +17,6 @@ from __future__ import annotations
 import difflib
 import re
 from dataclasses import dataclass, field
-from pathlib import Path
 
 from lessons import markup
 from lessons.model import Course, Entry, Question
@@ -159,7 +158,3 @@ def check(course: Course, notes: str, *, threshold: float = 0.5) -> Report:
             if num not in have:
                 report.lost_numbers.append((number, num, line.strip()))
     return report
-
-
-def check_file(course: Course, notes_path: Path) -> Report:
-    return check(course, notes_path.read_text(encoding="utf-8"))

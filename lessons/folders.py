@@ -33,6 +33,19 @@ def _toml_names(folder: str) -> list[str] | None:
         return None
 
 
+def not_files(folder: str | os.PathLike[str]) -> list[str]:
+    """``*.toml`` names in the folder (or its ``scenarios/``) that are not regular files:
+    folders, FIFOs, devices, links to them. They are skipped, and said so."""
+    found: list[str] = []
+    for sub in (os.fspath(folder), os.path.join(os.fspath(folder), SCENARIOS)):
+        try:
+            with os.scandir(sub) as scan:
+                found += [e.path for e in scan if e.name.endswith(".toml") and not e.is_file()]
+        except OSError:
+            continue
+    return sorted(found)
+
+
 def topic_files(folder: str | os.PathLike[str]) -> list[str]:
     """The topic files of a course folder, in name order."""
     folder = os.fspath(folder)

@@ -517,25 +517,6 @@ def signature(folders: Iterable[str | os.PathLike], version: str | None = None) 
     return sig
 
 
-def _write_atomically(path: str, payload: bytes) -> None:
-    """Temp file in the same folder, flush, fsync, ``os.replace``."""
-    os.makedirs(os.path.dirname(path), mode=0o700, exist_ok=True)
-    temp = f"{path}.{os.getpid()}.tmp"
-    try:
-        fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(payload)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(temp, path)
-    except BaseException:
-        try:
-            os.unlink(temp)
-        except OSError:
-            pass
-        raise
-
-
 _PARTS: dict[str, type] = {
     "topics": list,
     "heads": list,
@@ -578,7 +559,6 @@ class SearchIndex:
         self.acronyms: dict[str, list[tuple[str, ...]]] = data["acronyms"]
         self.notices: list[str] = list(data["notices"])
         self.from_cache = from_cache  # True when read from the cache file
-        self.cache_path: str | None = None
         self._records: list[bytes] = data["records"]
         self._postings = memoryview(data["postings"]).cast(_ARRAY_TYPE)
         self._post_at: list[int] = data["post_at"]
@@ -617,18 +597,15 @@ class SearchIndex:
         Problems of the load are kept as :attr:`notices`, so a lookup from the
         cache can repeat them.
         """
+        from lessons import cache
+
         sig = signature(course_dirs, version)
-        path = os.path.join(os.fspath(cache_dir), CACHE_NAME) if cache_dir else None
-        if path:
-            try:
-                with open(path, "rb") as handle:
-                    data = marshal.loads(handle.read())
-                if _valid(data, sig):
-                    index = cls(data, from_cache=True)
-                    index.cache_path = path
-                    return index
-            except Exception:
-                pass  # missing, unreadable or corrupt: build it again
+        data = cache.read(cache_dir, CACHE_NAME)
+        try:
+            if _valid(data, sig):
+                return cls(data, from_cache=True)
+        except Exception:  # noqa: BLE001 - a damaged cache is rebuilt, whatever the damage
+            pass
         built = build()
         course = getattr(built, "course", built)
         notices: list[str] = []
@@ -638,14 +615,8 @@ class SearchIndex:
 
             notices = describe(problems)
         data = build_data(course, notices)
-        if path:
-            try:
-                _write_atomically(path, marshal.dumps({**data, "signature": sig}))
-            except (OSError, ValueError):
-                pass  # read-only, full, or not a folder: build again next time
-        index = cls(data)
-        index.cache_path = path
-        return index
+        cache.write(cache_dir, CACHE_NAME, {**data, "signature": sig})  # not written: built again next time
+        return cls(data)
 
     # -- data -----------------------------------------------------------------
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import inspect
 import re
-import time
 
 import pytest
 from hypothesis import given, settings
@@ -189,12 +188,46 @@ def test_nesting_up_to_the_limit_is_fine() -> None:
     "text", ["9**9**9", "10**10**10", "9**9**9**9**9", "(1/3)**(10**100)", "2**2**2**2**2**2", "0.5**100000"]
 )
 def test_huge_powers_are_refused_before_they_are_computed(text: str) -> None:
-    start = time.perf_counter()
-    try:
+    # (How quickly is measured in bench/speed.py; here: refused with one line, never computed.)
+    with pytest.raises(CalcError, match="too (large|small)"):
         evaluate(text)
-    except CalcError:
-        pass
-    assert time.perf_counter() - start < 0.1
+
+
+@pytest.mark.parametrize(
+    ("text", "why"),
+    [
+        ("(1+1/10**99)**(10**99)", "cannot be worked out exactly"),  # a float would say 1
+        ("(1 + 1/10**30) ** 10**25", "cannot be worked out exactly"),  # a float would say 1
+        ("10**-301", "too small"),  # not 0
+        ("1e-301", "too small"),
+        ("(1 / 10**99) ** 4", "too small"),
+    ],
+)
+def test_no_answer_is_silently_wrong(text: str, why: str) -> None:
+    with pytest.raises(CalcError, match=why):
+        evaluate(text)
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [("10**-300", 1e-300), ("2**-10", 0.0009765625), ("(1/2)**10", 0.0009765625), ("3**40", 3**40), ("2**0.5", 2**0.5)],
+)
+def test_powers_are_exact_or_correctly_rounded(text: str, value: float) -> None:
+    assert evaluate(text).value == pytest.approx(value, rel=1e-12)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.integers(1, 50), st.integers(1, 50), st.integers(-400, 400))
+def test_a_whole_power_is_the_exact_power_or_refused(num: int, den: int, exponent: int) -> None:
+    from fractions import Fraction
+
+    exact = Fraction(num, den) ** exponent
+    try:
+        result = evaluate(f"({num}/{den}) ** {exponent}")
+    except CalcError as error:
+        assert "too large" in str(error) or "too small" in str(error) or "exactly" in str(error)
+        return
+    assert result.value == pytest.approx(float(exact), rel=1e-12)
 
 
 def test_no_eval_exec_compile_or_ast() -> None:
@@ -227,8 +260,7 @@ _soup = st.lists(st.sampled_from(_PIECES), max_size=40).map("".join)
 
 @settings(max_examples=400, deadline=None)
 @given(st.one_of(st.text(max_size=80), _soup))
-def test_any_text_is_a_number_or_a_calc_error_quickly(text: str) -> None:
-    start = time.perf_counter()
+def test_any_text_is_a_number_or_a_calc_error(text: str) -> None:
     try:
         result = evaluate(text)
     except CalcError as error:
@@ -237,7 +269,6 @@ def test_any_text_is_a_number_or_a_calc_error_quickly(text: str) -> None:
         assert isinstance(result.value, int | float)
         assert result.unit in (None, "B", "KB", "MB", "GB", "TB", "PB")
         assert abs(result.value) <= 10**100
-    assert time.perf_counter() - start < 0.5
 
 
 def _expressions():

@@ -171,7 +171,7 @@ def test_duplicate_topic_id_keeps_the_first(tmp_path: Path) -> None:
     assert [t.id for t in result.course.topics] == ["widgets"]
 
 
-def test_bad_reference_drops_only_that_file(tmp_path: Path) -> None:
+def test_a_bad_link_is_left_out_and_its_topic_stays(tmp_path: Path) -> None:
     folder = tmp_path / "course"
     write(folder, "40-widgets.toml", GOOD)
     other = GOOD.replace('id = "widgets"', 'id = "other"').replace("number = 40", "number = 41")
@@ -181,14 +181,62 @@ def test_bad_reference_drops_only_that_file(tmp_path: Path) -> None:
     problem = only_problem(result)
     assert problem.path.endswith("41-other.toml")
     assert problem.line == line_of(GOOD, "related = ")
-    assert "links to unknown entry 'widgets/nope'" in problem.problem
-    assert [t.id for t in result.course.topics] == ["widgets"]
+    assert "links to unknown entry 'widgets/nope' (link left out)" in problem.problem
+    assert [t.id for t in result.course.topics] == ["widgets", "other"]
+    assert result.course.entries["other/gizmo"].related == ()
+
+
+def test_a_broken_file_never_takes_the_topics_that_link_to_it(tmp_path: Path) -> None:
+    folder = tmp_path / "course"
+    write(folder, "40-widgets.toml", GOOD.replace("[[entries]]", "[[entries]]\nbroken = [", 1))
+    other = GOOD.replace('id = "widgets"', 'id = "other"').replace("number = 40", "number = 41")
+    write(folder, "41-other.toml", other.replace('related = ["sprocket"]', 'related = ["widgets/gizmo"]'))
+    result = load_course([folder], builtin=False)
+    assert [t.id for t in result.course.topics] == ["other"]
+    assert len(result.problems) == 2  # the broken file, and the one link into it
+    assert any("TOML syntax" in str(p) for p in result.problems)
 
 
 def test_question_testing_unknown_entry(tmp_path: Path) -> None:
-    problem = only_problem(load_one(tmp_path, GOOD.replace('entry = "gizmo"', 'entry = "gadget"')))
-    assert "tests unknown entry 'widgets/gadget'" in problem.problem
+    result = load_one(tmp_path, GOOD.replace('entry = "gizmo"', 'entry = "gadget"'))
+    problem = only_problem(result)
+    assert "tests unknown entry 'widgets/gadget' (question left out)" in problem.problem
     assert problem.line == line_of(GOOD, 'entry = "gizmo"')
+    assert result.course.topic("widgets") is not None and result.course.questions == {}
+
+
+def test_hostile_course_files_are_one_line_each_and_the_rest_loads(tmp_path: Path) -> None:
+    import os
+
+    folder = tmp_path / "course"
+    write(folder, "40-widgets.toml", GOOD)
+    (folder / "41-deep.toml").write_text('id = "deep"\nnumber = 41\ntitle = "D"\nentries = ' + "[" * 5000 + "]" * 5000)
+    (folder / "42-folder.toml").mkdir()
+    os.mkfifo(folder / "43-fifo.toml")
+    (folder / "44-zero.toml").symlink_to("/dev/zero")
+    nested = "".join(
+        f'{"  " * d}[[entries{".children" * d}]]\n{"  " * d}id = "e{d}"\n{"  " * d}term = "E"\n'
+        f'{"  " * d}definition = "x"\n{"  " * d}lines = [1]\n'
+        for d in range(12)
+    )
+    (folder / "45-nested.toml").write_text('id = "nested"\nnumber = 45\ntitle = "N"\nlines = [1]\n' + nested)
+    result = load_course([folder], builtin=False)
+    assert [t.id for t in result.course.topics] == ["widgets"]
+    text = "\n".join(str(p) for p in result.problems)
+    assert "41-deep.toml: nested too deeply" in text
+    assert "42-folder.toml: not a regular file" in text and "43-fifo.toml: not a regular file" in text
+    assert "44-zero.toml: not a regular file" in text
+    assert "45-nested.toml" in text and "nested more than 8 deep" in text
+    assert all("\n" not in str(p) for p in result.problems)
+
+
+def test_a_course_file_that_is_too_big_is_skipped(tmp_path: Path) -> None:
+    from lessons import parse
+
+    folder = tmp_path / "course"
+    write(folder, "40-widgets.toml", GOOD + "# " + "x" * parse.MAX_FILE_BYTES + "\n")
+    result = load_course([folder], builtin=False)
+    assert "too big for a course file" in str(only_problem(result))
 
 
 @pytest.mark.parametrize(

@@ -7,7 +7,6 @@ from dataclasses import dataclass
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
-from textual.message import Message
 from textual.widget import Widget
 from textual.widgets import Static
 
@@ -60,11 +59,6 @@ class Bullet(Horizontal):
 
 class LessonView(VerticalScroll, can_focus=True):
     """Shows an entry: term, full form, definition, notes, sub-entries, updates, links."""
-
-    class LinkChosen(Message):
-        def __init__(self, entry_id: str) -> None:
-            self.entry_id = entry_id
-            super().__init__()
 
     def __init__(self, course: Course, **kwargs) -> None:
         super().__init__(**kwargs)

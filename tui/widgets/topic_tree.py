@@ -156,11 +156,6 @@ class TopicTree(Tree[NodeRef]):
         # Line numbers are rebuilt on the next refresh, after the expansion.
         self.call_after_refresh(self._cursor_to, node)
 
-    def reveal_topic(self, topic_id: str) -> None:
-        node = self._node_by_id.get(topic_id)
-        if node is not None:
-            self.call_after_refresh(self._cursor_to, node)
-
     def _cursor_to(self, node: TreeNode[NodeRef]) -> None:
         self.move_cursor(node)
         self.scroll_to_node(node, animate=False)
