@@ -7,9 +7,16 @@
 - ``mistakes``: the questions whose latest answer was wrong (``last_results``), all of
   them by default; an error when there are none;
 - ``due``: the given question ids (from the scheduler), in the given order;
-- ``exam``: a simulation of the real exam: 65 questions across all topics (weighted by
-  the size of each topic, at least one per topic, a few numeric ones), 130 minutes,
-  scored on the 100-1000 scale with a pass mark of 720.
+- ``exam``: a simulation of the real DVA-C02 exam: 65 questions in proportion to the
+  domain weights (32/26/24/18 %: 21/17/15/12 questions), spread over each domain's task
+  statements, only the course files' questions (the notes', curated and scenario
+  questions; no generated recall items), about three in four of them scenarios,
+  nothing outside the blueprint; 130 minutes, scored on the 100-1000 scale with a pass
+  mark of 720.
+
+``domain`` (1-4) narrows any mode to the questions of one exam domain. Drills (topic
+quizzes, reviews) mix the generated recall questions with the files' own; mixed
+quizzes and exams prefer the scenario questions.
 
 Fairness: a question never repeats within a quiz, and neither do two questions of one
 fact group (e.g. "ENI -> full form" and "full form -> ENI"); different entries are
@@ -23,16 +30,18 @@ one-line message for the learner.
 
 from __future__ import annotations
 
+import math
 import random
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from typing import TypeVar
 
 from lessons import markup
 from lessons.bank import QuestionBank
-from lessons.blueprint import EXAM_QUESTIONS, EXAM_TIME_S, PASS_SCORE, scaled_score
+from lessons.blueprint import DOMAINS, EXAM_QUESTIONS, EXAM_TIME_S, PASS_SCORE, scaled_score
 from lessons.grading import Grade, format_number
-from lessons.model import Question, Topic
+from lessons.model import SCENARIO, Question, Topic
 
 __all__ = [
     "MODES",
@@ -50,6 +59,7 @@ __all__ = [
     "scaled_score",
 ]
 
+K = TypeVar("K")
 MODES: tuple[str, ...] = ("topic", "mixed", "mistakes", "exam", "due")
 MODE_TITLES = {
     "topic": "Topic quiz",
@@ -59,7 +69,6 @@ MODE_TITLES = {
     "due": "Review",
 }
 DEFAULT_COUNT = {"topic": 10, "mixed": 20}
-EXAM_NUMERIC = 4  # numeric (calculation) questions in an exam, at most
 # How often each family of questions comes up, whatever its size (see _Builder._shuffled).
 _FAMILY = {
     "expand": "acronym",
@@ -69,7 +78,11 @@ _FAMILY = {
     "fact": "number",
     "twin": "number",
 }
-_FAMILY_WEIGHT = {"file": 5.0, "define": 2.0, "number": 2.0, "acronym": 1.5, "calc": 1.5}
+_FAMILY_WEIGHT = {"file": 5.0, "scenario": 2.5, "define": 2.0, "number": 2.0, "acronym": 1.5, "calc": 1.5}
+# Mixed quizzes lean on the exam-style scenarios; drills (above) on recall.
+_MIXED_WEIGHT = {**_FAMILY_WEIGHT, "scenario": 40.0}
+EXAM_ORIGINS = frozenset({"notes", "curated", SCENARIO})  # no generated recall items in an exam
+EXAM_SCENARIO_SHARE = 0.75
 
 
 class QuizError(Exception):
@@ -86,6 +99,7 @@ class QuizSpec:
     topics: list[str] = field(default_factory=list)  # ids or numbers ("dynamodb", "18")
     count: int | None = None  # None: the mode's default
     seed: int | None = None  # None: a fresh random quiz
+    domain: int | None = None  # only the questions of this DVA-C02 domain (1-4)
 
 
 @dataclass(frozen=True, slots=True)
@@ -188,6 +202,8 @@ def build_quiz(
         raise QuizError(f"unknown quiz mode '{spec.mode}' (one of {', '.join(MODES)})")
     if spec.count is not None and (isinstance(spec.count, bool) or not isinstance(spec.count, int) or spec.count < 1):
         raise QuizError("the number of questions must be at least 1")
+    if spec.domain is not None and spec.domain not in {d.number for d in DOMAINS}:
+        raise QuizError(f"unknown exam domain {spec.domain!r} (1 to {len(DOMAINS)})")
     seed = spec.seed
     if rng is None:
         if seed is None:
@@ -196,15 +212,20 @@ def build_quiz(
     else:
         seed = None
     topics = _resolve_topics(bank, spec.topics)
-    builder = _Builder(bank, rng)
+    builder = _Builder(bank, rng, spec.domain)
 
     if spec.mode == "topic":
         if len(topics) != 1:
             raise QuizError("a topic quiz needs exactly one topic (give its id or number)")
         questions = builder.from_topics(topics, spec.count or DEFAULT_COUNT["topic"], what=f"topic '{topics[0].id}'")
+    elif spec.mode == "mixed" and spec.domain is not None:
+        chosen = topics or list(bank.course.topics)
+        questions = builder.domain_quiz(chosen, spec.count or DEFAULT_COUNT["mixed"])
     elif spec.mode == "mixed":
         chosen = topics or list(bank.course.topics)
-        questions = builder.from_topics(chosen, spec.count or DEFAULT_COUNT["mixed"], what="these topics")
+        questions = builder.from_topics(
+            chosen, spec.count or DEFAULT_COUNT["mixed"], what="these topics", prefer_scenarios=True
+        )
     elif spec.mode == "exam":
         chosen = topics or list(bank.course.topics)
         questions = builder.exam(chosen, spec.count or EXAM_QUESTIONS)
@@ -237,28 +258,39 @@ def _resolve_topics(bank: QuestionBank, keys: Iterable[str | int]) -> list[Topic
 
 
 class _Builder:
-    def __init__(self, bank: QuestionBank, rng: random.Random) -> None:
+    def __init__(self, bank: QuestionBank, rng: random.Random, domain: int | None = None) -> None:
         self.bank = bank
         self.rng = rng
+        self.domain = domain
+
+    def _questions(self, topic_id: str, *, templates: bool = True) -> tuple[Question, ...]:
+        """A topic's questions, of the chosen domain when there is one."""
+        found = self.bank.topic_questions(topic_id, templates=templates)
+        if self.domain is None:
+            return found
+        return tuple(q for q in found if q.domain == self.domain)
 
     # -- picking -------------------------------------------------------------
 
     def _family(self, question: Question) -> str:
         if self.bank.is_template(question.id):
             return "calc"
+        if question.origin == SCENARIO:
+            return "scenario"
         if question.origin != "generated":
             return "file"
         return _FAMILY.get(question.slug.split("-", 1)[0], "other")
 
-    def _shuffled(self, pool: Sequence[Question]) -> list[Question]:
+    def _shuffled(self, pool: Sequence[Question], weights: Mapping[str, float] = _FAMILY_WEIGHT) -> list[Question]:
         """A weighted random order (Efraimidis-Spirakis) in which each family of questions
-        (the course files' own, acronyms, definitions, numbers, calculations) gets a fixed
-        share whatever its size: the files' questions about 40%, the notes' own most of all."""
+        (the course files' own, scenarios, acronyms, definitions, numbers, calculations)
+        gets a fixed share whatever its size: in a drill the files' questions about 40%,
+        the notes' own most of all."""
         families = Counter(self._family(q) for q in pool)
         keyed = []
         for i, question in enumerate(pool):
             family = self._family(question)
-            weight = _FAMILY_WEIGHT.get(family, 1.0) / families[family]
+            weight = weights.get(family, 1.0) / families[family]
             if question.origin == "notes":
                 weight *= 2.0
             keyed.append((self.rng.random() ** (1.0 / weight), i))
@@ -271,9 +303,10 @@ class _Builder:
         count: int,
         used_facts: set[str],
         used_entries: set[str],
+        weights: Mapping[str, float] = _FAMILY_WEIGHT,
     ) -> list[Question]:
         """Up to ``count`` questions of ``pool``: one per fact group, different entries first."""
-        ordered = self._shuffled(pool)
+        ordered = self._shuffled(pool, weights)
         picked: list[Question] = []
         for strict in (True, False):
             for question in ordered:
@@ -303,8 +336,14 @@ class _Builder:
     def _available(self, pool: Sequence[Question]) -> int:
         return len({self.bank.fact(q.id) for q in pool})
 
-    def from_topics(self, topics: Sequence[Topic], count: int, *, what: str) -> list[Question]:
-        pools = {t.id: self.bank.topic_questions(t.id) for t in topics}
+    def from_topics(
+        self, topics: Sequence[Topic], count: int, *, what: str, prefer_scenarios: bool = False
+    ) -> list[Question]:
+        weights = _MIXED_WEIGHT if prefer_scenarios else _FAMILY_WEIGHT
+        pools = {t.id: self._questions(t.id) for t in topics}
+        pools = {t: p for t, p in pools.items() if p}
+        if not pools:
+            raise QuizError(f"no questions are available for {what}")
         available = sum(self._available(p) for p in pools.values())
         if count > available:
             raise QuizError(f"only {available} questions are available for {what}; ask for {available} or fewer")
@@ -320,7 +359,7 @@ class _Builder:
         picked: dict[str, list[Question]] = {t: [] for t in order}
         missing = 0
         for t in order:
-            got = self._pick(pools[t], share[t], used_facts, used_entries)
+            got = self._pick(pools[t], share[t], used_facts, used_entries, weights)
             picked[t] = got
             missing += share[t] - len(got)
         while missing:
@@ -328,7 +367,7 @@ class _Builder:
             for t in order:
                 if not missing:
                     break
-                more = self._pick([q for q in pools[t] if q not in picked[t]], 1, used_facts, used_entries)
+                more = self._pick([q for q in pools[t] if q not in picked[t]], 1, used_facts, used_entries, weights)
                 if more:
                     picked[t].extend(more)
                     missing -= 1
@@ -340,39 +379,79 @@ class _Builder:
         return questions
 
     def exam(self, topics: Sequence[Topic], count: int) -> list[Question]:
-        if count < len(topics):
-            raise QuizError(f"an exam needs at least {len(topics)} questions (one per topic)")
-        pools = {t.id: self.bank.topic_questions(t.id, templates=False) for t in topics}
-        sizes = {t: len(p) for t, p in pools.items()}
-        available = sum(self._available(p) for p in pools.values())
-        templates = [q for t in pools for q in self.bank.topic_questions(t) if self.bank.is_template(q.id)]
-        if count > available + min(EXAM_NUMERIC, len(templates)):
-            raise QuizError(f"only {available} questions are available for an exam")
-        share = _apportion(sizes, count)
+        """Like the real exam: per domain in proportion to its weight, spread over its task
+        statements, scenarios first (see the module docstring)."""
+        pool = [
+            q
+            for t in topics
+            for q in self._questions(t.id, templates=False)
+            if q.origin in EXAM_ORIGINS and q.domain is not None
+        ]
+        by_domain: dict[int, list[Question]] = {}
+        for question in pool:
+            by_domain.setdefault(question.domain or 0, []).append(question)
+        available = sum(self._available(p) for p in by_domain.values())
+        if count > available:
+            raise QuizError(f"only {available} exam questions are available; ask for {available} or fewer")
+        weights = {d.number: d.weight for d in DOMAINS if d.number in by_domain}
+        share = _apportion(weights, count, at_least_one=False)  # 65 -> 21/17/15/12
         used_facts: set[str] = set()
         used_entries: set[str] = set()
-        # A few numeric (calculation) questions, at most one per topic, within its share.
-        numeric: dict[str, list[Question]] = {}
-        self.rng.shuffle(templates)
-        for template in templates:
-            if sum(len(v) for v in numeric.values()) >= EXAM_NUMERIC:
-                break
-            topic = template.topic_id
-            if topic in numeric or share[topic] < 2:
-                continue
-            numeric[topic] = self._pick([template], 1, used_facts, used_entries)
-        questions: list[Question] = []
-        for topic in pools:
-            mine = numeric.get(topic, [])
-            need = share[topic] - len(mine)
-            questions.extend(mine + self._pick(pools[topic], need, used_facts, used_entries))
-        if len(questions) < count:  # a small topic ran short: top up from the largest ones
-            for topic in sorted(pools, key=lambda t: -sizes[t]):
-                questions.extend(self._pick(pools[topic], count - len(questions), used_facts, used_entries))
-                if len(questions) >= count:
+        picked: list[Question] = []
+        for number in sorted(share):
+            picked += self._domain_share(by_domain[number], share[number], used_facts, used_entries)
+        if len(picked) < count:  # a thin domain (a small course): top up from the others
+            rest = [q for q in pool if q not in picked]
+            picked += self._pick(rest, count - len(picked), used_facts, used_entries, _MIXED_WEIGHT)
+        self.rng.shuffle(picked)
+        return picked[:count]
+
+    def domain_quiz(self, topics: Sequence[Topic], count: int) -> list[Question]:
+        """A mixed quiz on one exam domain: its task statements in turn, scenarios first."""
+        pool = [q for t in topics for q in self._questions(t.id, templates=False)]
+        available = self._available(pool)
+        if count > available:
+            raise QuizError(f"only {available} questions are available for domain {self.domain}; ask for fewer")
+        picked = self._domain_share(pool, count, set(), set())
+        self.rng.shuffle(picked)
+        return picked
+
+    def _domain_share(
+        self, pool: Sequence[Question], need: int, used_facts: set[str], used_entries: set[str]
+    ) -> list[Question]:
+        """``need`` questions of one domain: about three in four scenarios, the task
+        statements taking turns so that each is asked."""
+        scenarios = [q for q in pool if q.origin == SCENARIO]
+        others = [q for q in pool if q.origin != SCENARIO]
+        want = min(len(scenarios), math.ceil(need * EXAM_SCENARIO_SHARE))
+        picked = self._by_task(scenarios, want, used_facts, used_entries)
+        picked += self._by_task(others, need - len(picked), used_facts, used_entries)
+        if len(picked) < need:  # few notes questions here: more scenarios
+            picked += self._by_task(
+                [q for q in scenarios if q not in picked], need - len(picked), used_facts, used_entries
+            )
+        return picked
+
+    def _by_task(
+        self, pool: Sequence[Question], need: int, used_facts: set[str], used_entries: set[str]
+    ) -> list[Question]:
+        """Up to ``need`` questions of ``pool``, one task statement after another in random order."""
+        if need <= 0:
+            return []
+        tasks: dict[str, list[Question]] = {}
+        for question in self._shuffled(pool):
+            tasks.setdefault(question.task, []).append(question)
+        order = list(tasks)
+        self.rng.shuffle(order)
+        picked: list[Question] = []
+        while len(picked) < need and any(tasks.values()):
+            for task in order:
+                if len(picked) == need:
                     break
-        self.rng.shuffle(questions)
-        return questions[:count]
+                got = self._pick(tasks[task], 1, used_facts, used_entries)
+                tasks[task] = [q for q in tasks[task] if q not in got and self.bank.fact(q.id) not in used_facts]
+                picked += got
+        return picked
 
     def mistakes(self, last_results: Mapping[str, bool], topics: Sequence[Topic], count: int | None) -> list[Question]:
         wanted = {t.id for t in topics}
@@ -381,6 +460,8 @@ class _Builder:
             for qid, right in last_results.items()
             if not right and qid in self.bank.by_id and (not wanted or self.bank.by_id[qid].topic_id in wanted)
         ]
+        if self.domain is not None:
+            wrong = [q for q in wrong if q.domain == self.domain]
         if not wrong:
             where = " in these topics" if wanted else ""
             raise QuizError(f"no mistakes to review yet{where}: every question you last answered was right")
@@ -450,13 +531,14 @@ def _unique_choices(question: Question) -> list[str]:
     return list(seen.values())
 
 
-def _apportion(sizes: Mapping[str, int], total: int) -> dict[str, int]:
-    """``total`` seats shared by size (largest remainder), at least one each when possible."""
+def _apportion(sizes: Mapping[K, int], total: int, *, at_least_one: bool = True) -> dict[K, int]:
+    """``total`` seats shared by size (largest remainder), at least one each when possible
+    (unless ``at_least_one`` is false: then strictly in proportion)."""
     names = [n for n in sizes if sizes[n] > 0]
     share = {n: 0 for n in sizes}
     if not names or total <= 0:
         return share
-    base = min(1, total // len(names)) if total >= len(names) else 0
+    base = min(1, total // len(names)) if at_least_one and total >= len(names) else 0
     for n in names:
         share[n] = base
     left = total - base * len(names)

@@ -310,6 +310,7 @@ class QuizSession:
             "mode": self.quiz.spec.mode,
             "topics": [str(t) for t in self.quiz.spec.topics],
             "seed": self.quiz.seed,
+            "domain": self.quiz.spec.domain,
             "time_limit_s": self.quiz.time_limit_s,
             "session": self.session_id,
             "items": items,
@@ -338,8 +339,13 @@ class QuizSession:
                 items.append(QuizItem(question, tuple(row["choices"]), tuple(row["correct"])))
             if not items:
                 return None
+            domain = data.get("domain")
             spec = QuizSpec(
-                mode=str(data["mode"]), topics=list(data["topics"]), count=len(items), seed=data.get("seed")
+                mode=str(data["mode"]),
+                topics=list(data["topics"]),
+                count=len(items),
+                seed=data.get("seed"),
+                domain=domain if isinstance(domain, int) and not isinstance(domain, bool) else None,
             )
             quiz = Quiz(items=items, spec=spec, time_limit_s=data.get("time_limit_s"), seed=data.get("seed"), bank=bank)
             elapsed = float(data.get("elapsed", 0.0))

@@ -171,11 +171,11 @@ class TutorApp(App[None]):
         """From the results: back to the lessons, the quiz gone."""
         await self._drop_mode(QUIZ)
 
-    def offer_quiz(self, mode: str, topics: list[str] | None = None) -> None:
+    def offer_quiz(self, mode: str, topics: list[str] | None = None, *, domain: int | None = None) -> None:
         """Start a quiz, first asking whether to resume one still in progress."""
         running = self.quiz_in_progress()
         if running is None:
-            self._new_quiz(mode, topics)
+            self._new_quiz(mode, topics, domain)
             return
         from tui.screens.dialogs import ChoiceDialog
 
@@ -185,18 +185,18 @@ class TutorApp(App[None]):
             if key == "r":
                 self.run_worker(self.switch_mode(QUIZ))
             elif key == "n":
-                self._new_quiz(mode, topics)
+                self._new_quiz(mode, topics, domain)
 
         self.push_screen(
             ChoiceDialog("A quiz is in progress", text, [("r", "Resume it"), ("n", "Start the new quiz")]),
             decided,
         )
 
-    def _new_quiz(self, mode: str, topics: list[str] | None) -> None:
+    def _new_quiz(self, mode: str, topics: list[str] | None, domain: int | None = None) -> None:
         from lessons.quiz import QuizError
 
         try:
-            quiz = self.tutor.build_quiz(mode, topics or [])
+            quiz = self.tutor.build_quiz(mode, topics or [], domain=domain)
         except QuizError as error:
             self.notify(error.message, severity="warning", timeout=6)
             return
@@ -226,8 +226,10 @@ class TutorApp(App[None]):
         topics = [(t.id, f"{t.number:>2} {t.title}") for t in self.tutor.course.topics]
         current = self.current_topic_id()
 
-        def chosen(selected: list[str] | None) -> None:
-            if selected:
+        def chosen(selected: list[str] | int | None) -> None:
+            if isinstance(selected, int):
+                self.offer_quiz("mixed", [], domain=selected)
+            elif selected:
                 self.offer_quiz("mixed", selected)
 
         self.push_screen(TopicPicker(topics, [current] if current else []), chosen)

@@ -72,6 +72,16 @@ def build_parser() -> Parser:
     )
     p.add_argument("--count", type=_positive_int, metavar="N", help="number of questions")
     p.add_argument("--seed", type=int, metavar="N", help="make the quiz reproducible")
+    p.add_argument(
+        "--domain",
+        type=int,
+        choices=[1, 2, 3, 4],
+        metavar="1-4",
+        help="only questions of one DVA-C02 domain (1 development, 2 security, 3 deployment, "
+        "4 troubleshooting); with no --mode, a mixed quiz over all topics",
+    )
+    p.add_argument("--dry-run", action="store_true", help="print the questions the quiz would ask, and do not start it")
+    p.add_argument("--json", action="store_true", help="with --dry-run: print JSON")
 
     from tui import calc_cli, lookup_cli, progress_cli
 
@@ -92,15 +102,18 @@ def _run_topics(args: argparse.Namespace) -> int:
             "number": t.number,
             "id": t.id,
             "title": t.title,
+            "task": t.task,
             "entries": sum(1 for _ in t.walk()),
+            "added_entries": sum(1 for e in t.walk() if e.added),
             "questions": len(t.questions),
+            "scenarios": sum(1 for q in t.questions if q.origin == "scenario"),
         }
         for t in course.topics
     ]
     if args.json:
         import json
 
-        print(json.dumps(rows, indent=2))
+        print(json.dumps({"topics": rows, "totals": _blueprint_totals(course)}, indent=2))
         return EXIT_OK
     if not rows:
         warn("awstutor: no topics loaded")
@@ -124,6 +137,33 @@ def _run_topics(args: argparse.Namespace) -> int:
     total_q = sum(r["questions"] for r in rows)
     print(f"{'':>3}  {'':<{id_width}}  {'total':<{title_width}}  {total_e:>7}  {total_q:>9}")
     return EXIT_OK
+
+
+def _blueprint_totals(course) -> dict:
+    """Entries, questions and scenario questions per exam domain and task statement."""
+    from lessons import blueprint
+
+    def counts(keep) -> dict:
+        entries = [e for e in course.entries.values() if keep(e)]
+        questions = [q for q in course.questions.values() if keep(q)]
+        return {
+            "entries": len(entries),
+            "questions": len(questions),
+            "scenarios": sum(1 for q in questions if q.origin == "scenario"),
+        }
+
+    return {
+        "entries": len(course.entries),
+        "added_entries": sum(1 for e in course.entries.values() if e.added),
+        "questions": len(course.questions),
+        "scenarios": sum(1 for q in course.questions.values() if q.origin == "scenario"),
+        "domains": {
+            str(d.number): {"title": d.title, "weight": d.weight, **counts(lambda x, n=d.number: x.domain == n)}
+            for d in blueprint.DOMAINS
+        },
+        "tasks": {t.id: {"title": t.title, **counts(lambda x, i=t.id: x.task == i)} for t in blueprint.TASKS},
+        "outside": counts(lambda x: x.domain is None),
+    }
 
 
 def _run_check(args: argparse.Namespace) -> int:
@@ -184,7 +224,9 @@ def _run_quiz(args: argparse.Namespace) -> int:
     from tui.app import StartRequest
     from tui.commandline import open_store
 
-    mode = args.mode or ("topic" if len(args.topic) == 1 else "mixed")
+    mode = args.mode or ("topic" if len(args.topic) == 1 and not args.domain else "mixed")
+    if args.json and not args.dry_run:
+        raise UsageError("--json goes with --dry-run (the quiz itself opens in the app)")
     result = load_course(args, quiet=True)
     try:
         store = open_store(args, quiet=True)
@@ -203,12 +245,37 @@ def _run_quiz(args: argparse.Namespace) -> int:
             return EXIT_OK
         return _run_app(args, StartRequest(review=True), course_result=result, store=store)
     bank = QuestionBank.build(result.course)
-    spec = QuizSpec(mode=mode, topics=list(args.topic), count=args.count, seed=args.seed)
+    spec = QuizSpec(mode=mode, topics=list(args.topic), count=args.count, seed=args.seed, domain=args.domain)
     try:
         quiz = build_quiz(bank, spec, last_results=store.last_results())
     except QuizError as error:
         raise UsageError(str(error)) from None
+    if args.dry_run:
+        return _print_plan(quiz, as_json=args.json)
     return _run_app(args, StartRequest(quiz=quiz), course_result=result, store=store)
+
+
+def _print_plan(quiz, *, as_json: bool) -> int:
+    """The drawn questions, without starting the quiz: id, topic, domain, task, type, origin."""
+    rows = [
+        {
+            "id": item.question.id,
+            "topic": item.question.topic_id,
+            "domain": item.question.domain,
+            "task": item.question.task,
+            "type": item.question.type,
+            "origin": item.question.origin,
+        }
+        for item in quiz.items
+    ]
+    if as_json:
+        import json
+
+        print(json.dumps(rows, indent=2))
+        return EXIT_OK
+    for n, row in enumerate(rows, start=1):
+        print(f"{n:>3}  {row['task']:<7}  {row['origin']:<9}  {row['type']:<9}  {row['id']}")
+    return EXIT_OK
 
 
 def _run_app(args: argparse.Namespace, start=None, *, course_result=None, store=None) -> int:

@@ -160,12 +160,18 @@ class Tutor:
         return self._bank
 
     def build_quiz(
-        self, mode: str, topics: Iterable[str] = (), count: int | None = None, seed: int | None = None
+        self,
+        mode: str,
+        topics: Iterable[str] = (),
+        count: int | None = None,
+        seed: int | None = None,
+        *,
+        domain: int | None = None,
     ) -> Quiz:
         """A quiz for ``mode``; raises :class:`lessons.quiz.QuizError` with one line when there is none."""
         from lessons.quiz import QuizSpec, build_quiz
 
-        spec = QuizSpec(mode=mode, topics=list(topics), count=count, seed=seed)
+        spec = QuizSpec(mode=mode, topics=list(topics), count=count, seed=seed, domain=domain)
         return build_quiz(self.bank(), spec, last_results=self.store.last_results())
 
     def quiz_item(self, question: Question, rng: Any) -> QuizItem:

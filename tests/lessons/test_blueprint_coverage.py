@@ -37,7 +37,9 @@ def test_most_entries_are_inside_the_blueprint() -> None:
     entries = list(result.course.entries.values())
     inside = [e for e in entries if e.task != OUTSIDE]
     share = len(inside) / len(entries)
-    assert share >= MIN_INSIDE_SHARE, f"only {len(inside)}/{len(entries)} entries ({share:.0%}) are inside the blueprint"
+    assert share >= MIN_INSIDE_SHARE, (
+        f"only {len(inside)}/{len(entries)} entries ({share:.0%}) are inside the blueprint"
+    )
 
 
 def test_every_task_statement_has_enough_entries() -> None:

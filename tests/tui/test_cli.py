@@ -8,6 +8,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from lessons.loader import load_course
 from tui import __version__
 
@@ -42,11 +44,16 @@ def test_topics_table_lists_every_topic(cli) -> None:
 def test_topics_json(cli) -> None:
     result = cli("topics", "--json")
     assert result.returncode == 0
-    topics = json.loads(result.stdout)
+    data = json.loads(result.stdout)
+    topics = data["topics"]
     assert [t["number"] for t in topics] == list(range(1, TOPICS + 1))
     for topic in topics:
-        assert set(topic) >= {"number", "id", "title", "entries", "questions"}
+        assert set(topic) >= {"number", "id", "title", "entries", "added_entries", "questions", "scenarios", "task"}
         assert topic["entries"] > 0 and topic["questions"] >= 12
+    totals = data["totals"]
+    assert totals["scenarios"] == sum(t["scenarios"] for t in topics) >= 300
+    assert all(task["scenarios"] >= 10 for task in totals["tasks"].values()), totals["tasks"]
+    assert [d["weight"] for d in totals["domains"].values()] == [32, 26, 24, 18]
     assert {t["id"] for t in topics} >= {"dynamodb", "messaging", "lambda", "s3"}
 
 
@@ -71,7 +78,7 @@ def test_broken_extra_course_folder_is_reported_and_the_rest_loads(cli, tmp_path
     (folder / "40-broken.toml").write_text('id = "broken"\nnumber = 40\ntitle = "B"\nlines = [1]\nentries = 3\n')
     result = cli("--lessons", str(folder), "topics", "--json")
     assert result.returncode == 0
-    assert len(json.loads(result.stdout)) == TOPICS
+    assert len(json.loads(result.stdout)["topics"]) == TOPICS
     assert result.stderr.strip().startswith("lessons: ")
     assert "40-broken.toml:5:" in result.stderr
     assert result.stderr.count("\n") == 1
@@ -128,3 +135,25 @@ def test_topics_table_fits_the_terminal(cli) -> None:
         assert result.returncode == 0
         assert max(len(line) for line in result.stdout.splitlines()) < width
         assert "..." in result.stdout  # long titles are cut, not wrapped
+
+
+@pytest.mark.parametrize("seed", ["1", "2", "3", "4", "5"])
+def test_the_exam_plan_as_data(cli, seed: str) -> None:
+    result = cli("quiz", "--mode", "exam", "--seed", seed, "--dry-run", "--json")
+    assert result.returncode == 0, result.stderr
+    rows = json.loads(result.stdout)
+    assert len(rows) == 65
+    assert all(set(row) == {"id", "topic", "domain", "task", "type", "origin"} for row in rows)
+    domains = [sum(1 for r in rows if r["domain"] == d) for d in (1, 2, 3, 4)]
+    assert all(abs(got - want) <= 1 for got, want in zip(domains, (21, 17, 15, 12), strict=True)), domains
+    assert not any(r["origin"] == "generated" for r in rows)
+    assert sum(r["origin"] == "scenario" for r in rows) >= 0.7 * 65
+
+
+def test_a_domain_quiz_from_the_command_line(cli) -> None:
+    result = cli("quiz", "--domain", "2", "--count", "10", "--seed", "1", "--dry-run", "--json")
+    assert result.returncode == 0, result.stderr
+    assert {r["domain"] for r in json.loads(result.stdout)} == {2}
+    bad = cli("quiz", "--domain", "7", "--dry-run")
+    assert bad.returncode == 2 and bad.stderr.count("\n") == 1
+    assert cli("quiz", "--json").returncode == 2  # --json needs --dry-run

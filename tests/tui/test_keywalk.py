@@ -143,7 +143,11 @@ LEADS_TO: dict[str, dict[str, set[str] | None]] = {
         "3": {"DashboardScreen", "QuizScreen"},
     },
     "HelpScreen": {"escape": {"MainScreen"}, "q": {"MainScreen"}, "question_mark": {"MainScreen"}},
-    "TopicPicker": {"escape": {"MainScreen"}, "enter": {"QuizScreen", "TopicPicker"}},
+    "TopicPicker": {
+        "escape": {"MainScreen"},
+        "enter": {"QuizScreen", "TopicPicker"},
+        **{str(d): {"QuizScreen"} for d in (1, 2, 3, 4)},  # a quiz on one exam domain
+    },
     "JumpList": {"escape": {"QuizScreen"}, "enter": {"QuizScreen"}},
     "ChoiceDialog": {"escape": {"QuizScreen"}, "y": {"QuizResults"}, "n": {"QuizScreen"}},
 }

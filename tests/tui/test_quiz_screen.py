@@ -399,3 +399,15 @@ async def test_a_dropped_exam_resumes_with_its_clock_and_answers(make_app, cours
         session = again.screen.session
         assert session.is_exam and set(session.responses) == {0, 1} and session.flagged == {1}
         assert "1 h 40 min left" in status(again)
+
+
+async def test_a_quiz_on_one_exam_domain_from_the_mixed_quiz_dialog(make_app, until) -> None:
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("k")
+        await pilot.pause()
+        await pilot.press("2")
+        await until(pilot, lambda: quiz_ready(app))
+        quiz = app.screen.session.quiz
+        assert quiz.spec.mode == "mixed" and quiz.spec.domain == 2
+        assert {item.question.domain for item in quiz.items} == {2}

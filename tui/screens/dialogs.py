@@ -11,6 +11,7 @@ from textual.content import Content
 from textual.screen import ModalScreen
 from textual.widgets import Footer, SelectionList, Static
 
+from lessons.blueprint import DOMAINS
 from tui.widgets.status import TooSmall
 
 
@@ -47,13 +48,25 @@ class ChoiceDialog(ModalScreen[str | None]):
         self.dismiss(None)
 
 
-class TopicPicker(ModalScreen[list[str] | None]):
-    """Choose topics for a mixed quiz: space toggles, Enter starts."""
+class TopicPicker(ModalScreen[list[str] | int | None]):
+    """Choose topics for a mixed quiz (space toggles, Enter starts), or one exam domain (1-4):
+    dismissed with the topic ids, a domain number, or None."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("enter", "start", "Start quiz", priority=True),
         Binding("escape", "cancel", "Cancel"),
         Binding("ctrl+a", "all", "All topics"),
+        *[
+            Binding(
+                str(d.number),
+                f"domain({d.number})",
+                f"Domain {d.number}",
+                show=d.number == 1,
+                key_display="1-4",
+                tooltip=f"A quiz on exam domain {d.number}: {d.title}",
+            )
+            for d in DOMAINS
+        ],
     ]
 
     def __init__(self, topics: list[tuple[str, str]], preselected: list[str] | None = None) -> None:
@@ -64,7 +77,11 @@ class TopicPicker(ModalScreen[list[str] | None]):
     def compose(self) -> ComposeResult:
         with Vertical(id="dialog"):
             yield Static(Content.from_markup("[b]Mixed quiz[/b]"), classes="title")
-            yield Static("Space: choose topics. Enter: start. ctrl+a: all topics.", classes="text")
+            yield Static(
+                "Space: choose topics. Enter: start. ctrl+a: all topics. "
+                "Or 1-4: a quiz on one exam domain (1 development, 2 security, 3 deployment, 4 troubleshooting).",
+                classes="text",
+            )
             yield SelectionList[str](
                 *[(label, topic_id, topic_id in self.preselected) for topic_id, label in self.topics]
             )
@@ -77,6 +94,9 @@ class TopicPicker(ModalScreen[list[str] | None]):
             self.notify("Choose at least one topic (space).", severity="warning")
             return
         self.dismiss(chosen)
+
+    def action_domain(self, number: int) -> None:
+        self.dismiss(number)
 
     def action_all(self) -> None:
         self.query_one(SelectionList).select_all()
