@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, Any, ClassVar
 
+from textual.actions import SkipAction
 from textual.app import App, SystemCommand
 from textual.binding import Binding, BindingType
 from textual.screen import Screen
@@ -68,6 +69,10 @@ class TutorApp(App[None]):
             "ctrl+t", "toggle_theme", "Light/dark", show=False, priority=True, tooltip="Switch light and dark themes"
         ),
         Binding("f1", "help", "Help", show=False, priority=True, tooltip="All keys"),
+        # Textual's command palette pages its list before the list is drawn when keys come
+        # in one burst (typeahead over a slow link) and fails with KeyError: guarded here.
+        Binding("pageup", "palette_page(-1)", show=False, priority=True),
+        Binding("pagedown", "palette_page(1)", show=False, priority=True),
     ]
 
     def __init__(self, tutor: Tutor, *, notices: Iterable[str] = (), start: StartRequest | None = None) -> None:
@@ -311,6 +316,22 @@ class TutorApp(App[None]):
 
         if not isinstance(self.screen, HelpScreen):
             self.push_screen(HelpScreen())
+
+    def action_palette_page(self, direction: int) -> None:
+        """Page the command palette's list, and nothing when it is not drawn yet; elsewhere
+        the key goes on to the screen's own bindings."""
+        from textual.command import CommandList, CommandPalette
+
+        if not isinstance(self.screen, CommandPalette):
+            raise SkipAction()
+        lists = self.screen.query(CommandList)
+        if not lists:
+            return
+        options = lists.first()
+        try:
+            options.action_page_down() if direction > 0 else options.action_page_up()
+        except (KeyError, IndexError):
+            pass  # typeahead before the list is laid out: there is nothing to page through yet
 
     def action_toggle_theme(self) -> None:
         self.theme = LIGHT_THEME if self.current_theme.dark else DARK_THEME

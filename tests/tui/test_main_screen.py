@@ -278,3 +278,20 @@ async def test_entries_shown_are_recorded_as_seen(make_app, store) -> None:
     assert store.entry_state("iam-ec2/iam").seen_at is not None
     assert store.entry_state("iam-ec2/mfa").seen_at is not None
     assert store.entry_state("iam-ec2/ec2").seen_at is None
+
+
+async def test_palette_typeahead_with_pageup_and_pagedown_does_not_crash(make_app, until) -> None:
+    """Over a slow link keys arrive in one burst, before the palette has drawn its list."""
+    from textual import events
+
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        for key in ("ctrl+p", "pagedown", "pagedown", "pageup", "pagedown"):
+            app.post_message(events.Key(key, None))
+        await until(pilot, lambda: isinstance(app.screen, CommandPalette))
+        await pilot.press("pagedown", "pageup")
+        await pilot.press("escape")
+        await until(pilot, lambda: isinstance(app.screen, MainScreen))
+        lesson = app.screen.query_one(LessonView)
+        await pilot.press("pagedown")  # elsewhere the keys still do their usual work
+        assert app.is_running and lesson.is_mounted
