@@ -75,9 +75,17 @@ class TutorApp(App[None]):
         Binding("pagedown", "palette_page(1)", show=False, priority=True),
     ]
 
-    def __init__(self, tutor: Tutor, *, notices: Iterable[str] = (), start: StartRequest | None = None) -> None:
+    def __init__(
+        self,
+        tutor: Tutor,
+        *,
+        notices: Iterable[str] = (),
+        start: StartRequest | None = None,
+        handle_signals: bool = False,
+    ) -> None:
         super().__init__()
         self.tutor = tutor
+        self._handle_signals = handle_signals
         self.start = start or StartRequest()
         self._notices = list(notices)
         self._extra_modes: set[str] = set()  # quiz / review modes currently added
@@ -89,6 +97,8 @@ class TutorApp(App[None]):
     # ------------------------------------------------------------------ start-up
 
     def on_mount(self) -> None:
+        if self._handle_signals:
+            self._exit_on_signals()
         for notice in self._notices:
             self.notify(notice, severity="warning", timeout=12)
         tutor = self.tutor
@@ -114,6 +124,21 @@ class TutorApp(App[None]):
                 title="Welcome back",
                 timeout=12,
             )
+
+    def _exit_on_signals(self) -> None:
+        """SIGTERM (kill) and SIGHUP (the SSH connection dropped): exit the normal way, so the
+        terminal gets its screen, cursor and mouse back. Everything is already saved."""
+        import asyncio
+        import signal
+
+        loop = asyncio.get_running_loop()
+        for name in ("SIGTERM", "SIGHUP"):
+            number = getattr(signal, name, None)
+            if number is not None:
+                try:
+                    loop.add_signal_handler(number, self.exit, None, 128 + number)
+                except (NotImplementedError, RuntimeError, ValueError):
+                    pass  # not the main thread, or a platform without it: the default stays
 
     def on_resize(self, event) -> None:
         """Too small to draw: the notice must not hide under a toast."""
@@ -413,7 +438,8 @@ def create_app(
     start: StartRequest | None = None,
     clock: Callable[[], datetime] | None = None,
     search_loader: Callable[[], Any] | None = None,
+    handle_signals: bool = False,
 ) -> TutorApp:
     """The one way to build the app: the command line and the tests both come through here."""
     tutor = Tutor(course, store, clock=clock, search_loader=search_loader)
-    return TutorApp(tutor, notices=notices, start=start)
+    return TutorApp(tutor, notices=notices, start=start, handle_signals=handle_signals)

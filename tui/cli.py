@@ -301,7 +301,9 @@ def _run_app(args: argparse.Namespace, start=None, *, course_result=None, store=
         """The same cached index as 'awstutor lookup' (built from the loaded course if stale)."""
         return search_index(args, lambda: result)
 
-    app = create_app(result.course, store, notices=notices, start=start, search_loader=search_loader)
+    app = create_app(
+        result.course, store, notices=notices, start=start, search_loader=search_loader, handle_signals=True
+    )
     app.run()
     return app.return_code or EXIT_OK
 
