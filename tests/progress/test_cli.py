@@ -38,7 +38,7 @@ def filled(course_topic):
         store.record_attempt(f"{topic_id}/q/one", answer="A", correct=correct, seconds=2, mode="quiz")
     store.record_attempt("other-topic/gen/x1", answer="A", correct=False, seconds=2, mode="drill")
     store.save_card(entries[0], {"due": "2000-01-01T00:00:00+00:00"})
-    store.save_card(f"{topic_id}/q/one", {"due": "2999-01-01T00:00:00+00:00"})
+    store.save_card(f"{topic_id}/q/one", {"due": "2199-01-01T00:00:00+00:00"})
     session = store.start_session("quiz", [topic_id])
     store.finish_session(session, 3, 4)
     store.set_setting("theme", "dark")

@@ -6,7 +6,7 @@ from datetime import UTC, date, datetime, timedelta, timezone
 
 import pytest
 
-from progress import stats
+from progress import activity
 from progress.stats import summarize
 
 TOPICS = [
@@ -86,7 +86,7 @@ def test_summary_of_nothing(open_store):
 )
 def test_streak_definition(active, expected):
     today = date(2026, 11, 27)
-    assert stats.streak({today - timedelta(days=d) for d in active}, today) == expected
+    assert activity.streak({today - timedelta(days=d) for d in active}, today) == expected
 
 
 def test_streak_counts_attempts_and_marks_on_local_days(open_store):

@@ -1,0 +1,220 @@
+"""Summaries of log segments, folded together, and the cache file that keeps the fold.
+
+A *summary* of answers (``kind == "attempts"``) is
+``{"n": records, "q": {question: [attempts, correct, last_correct, last_at,
+last_position]}, "b": {bucket: [attempts, correct]}}``; of marks,
+``{"n": records, "e": {entry: [[at, mark, position], ...] oldest first}, "b":
+{bucket: marks}}`` (buckets: :mod:`progress.activity`). "Last" is the latest
+time, then the later in the log (a *position* orders records across segments).
+
+Sealed segments do not change, so their fold is kept in ``summaries.json``
+beside them, keyed by each sealed segment's stat signature (and with its
+record count, to say how many records a segment held if it is found broken
+later). The cache is only a cache: anything wrong with it (not JSON, nested
+deep, any value of the wrong type) reads as no cache, and it is rebuilt.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any, TypeGuard
+
+from progress.activity import bucket_of
+from progress.errors import BadFile
+from progress.files import Signature, atomic_write_bytes, dumps, parse_json_bytes, read_whole
+from progress.limits import parse_time
+from progress.schema import MARKS, SEGMENT
+
+SUMMARIES_FILE = "summaries.json"
+CACHE_VERSION = 4
+POSITION_SPAN = 1_000_000_000  # document ids within one segment stay far below this
+
+Summary = dict[str, Any]
+SealedKey = tuple[tuple[str, Signature], ...]  # (segment name, signature) of each sealed segment, in order
+
+
+def position(number: int, doc_id: int) -> int:
+    """Where a record sits in its log: later segments, then later documents, come after."""
+    return number * POSITION_SPAN + doc_id
+
+
+def empty(kind: str) -> Summary:
+    return {"n": 0, "q" if kind == "attempts" else "e": {}, "b": {}}
+
+
+def summarize(kind: str, number: int, docs: Iterable[Any]) -> Summary:
+    """The summary of one segment's documents (TinyDB documents: they carry ``doc_id``)."""
+    return (_attempt_summary if kind == "attempts" else _mark_summary)(number, list(docs))
+
+
+def _attempt_summary(number: int, docs: list[Any]) -> Summary:
+    questions: dict[str, list[Any]] = {}
+    buckets: dict[str, list[int]] = {}
+    for doc in docs:
+        at, ok = doc["at"], doc["correct"]
+        where = position(number, doc.doc_id)
+        row = questions.get(doc["question"])
+        if row is None:
+            questions[doc["question"]] = [1, int(ok), ok, at, where]
+        else:
+            row[0] += 1
+            row[1] += ok
+            if (at, where) > (row[3], row[4]):
+                row[2], row[3], row[4] = ok, at, where
+        counts = buckets.setdefault(str(bucket_of(at)), [0, 0])
+        counts[0] += 1
+        counts[1] += ok
+    return {"n": len(docs), "q": questions, "b": buckets}
+
+
+def _mark_summary(number: int, docs: list[Any]) -> Summary:
+    entries: dict[str, list[list[Any]]] = {}
+    buckets: dict[str, int] = {}
+    for doc in sorted(docs, key=lambda d: (d["at"], d.doc_id)):
+        entries.setdefault(doc["entry"], []).append([doc["at"], doc["mark"], position(number, doc.doc_id)])
+        bucket = str(bucket_of(doc["at"]))
+        buckets[bucket] = buckets.get(bucket, 0) + 1
+    return {"n": len(docs), "e": entries, "b": buckets}
+
+
+def add(kind: str, acc: Summary, summary: Summary) -> None:
+    """Fold ``summary`` into ``acc``: only rows ``acc`` owns are changed, ``summary`` is not."""
+    acc["n"] += summary["n"]
+    if kind == "attempts":
+        questions = acc["q"]
+        for qid, row in summary["q"].items():
+            have = questions.get(qid)
+            if have is None:
+                questions[qid] = list(row)
+            else:
+                have[0] += row[0]
+                have[1] += row[1]
+                if (row[3], row[4]) > (have[3], have[4]):
+                    have[2], have[3], have[4] = row[2], row[3], row[4]
+        buckets = acc["b"]
+        for key, (n, ok) in summary["b"].items():
+            counts = buckets.get(key)
+            if counts is None:
+                buckets[key] = [n, ok]
+            else:
+                counts[0] += n
+                counts[1] += ok
+        return
+    entries = acc["e"]
+    for entry, marks in summary["e"].items():
+        have = entries.get(entry)
+        if have is None:
+            entries[entry] = list(marks)
+            continue
+        in_order = not marks or (have[-1][0], have[-1][2]) <= (marks[0][0], marks[0][2])
+        have.extend(marks)
+        if not in_order:
+            have.sort(key=lambda m: (m[0], m[2]))
+    for key, n in summary["b"].items():
+        acc["b"][key] = acc["b"].get(key, 0) + n
+
+
+def fold(kind: str, summaries: Iterable[Summary]) -> Summary:
+    acc = empty(kind)
+    for summary in summaries:
+        add(kind, acc, summary)
+    return acc
+
+
+def overlay(kind: str, base: Summary, top: Summary) -> Summary:
+    """``base`` plus ``top``, leaving ``base`` as it is: copies only the rows ``top`` touches."""
+    rows = "q" if kind == "attempts" else "e"
+    result = {"n": base["n"], rows: dict(base[rows]), "b": dict(base["b"])}
+    for part in (rows, "b"):
+        mine = result[part]
+        for key in top[part]:
+            if key in mine and isinstance(mine[key], list):
+                mine[key] = list(mine[key])
+    add(kind, result, top)
+    return result
+
+
+# ---------------------------------------------------------------- the cache file
+
+_BUCKET = re.compile(r"-?\d{1,12}")
+
+
+def _count(value: Any) -> bool:
+    return type(value) is int and value >= 0
+
+
+def _time(value: Any) -> bool:
+    if not isinstance(value, str):
+        return False
+    try:
+        parse_time(value)
+    except ValueError:
+        return False
+    return True
+
+
+def fold_ok(kind: str, summary: Any) -> TypeGuard[Summary]:
+    """Whether a fold read back from the cache has exactly the shape of one this module made."""
+    if not isinstance(summary, dict) or not _count(summary.get("n")):
+        return False
+    rows, buckets = summary.get("q" if kind == "attempts" else "e"), summary.get("b")
+    if not isinstance(rows, dict) or not isinstance(buckets, dict):
+        return False
+    if not all(isinstance(key, str) and _BUCKET.fullmatch(key) for key in buckets):
+        return False
+    if kind == "attempts":
+        return all(
+            isinstance(r, list)
+            and len(r) == 5
+            and _count(r[0])
+            and _count(r[1])
+            and isinstance(r[2], bool)
+            and _time(r[3])
+            and _count(r[4])
+            for r in rows.values()
+        ) and all(isinstance(v, list) and len(v) == 2 and _count(v[0]) and _count(v[1]) for v in buckets.values())
+    return all(
+        isinstance(marks, list)
+        and all(isinstance(m, list) and len(m) == 3 and _time(m[0]) and m[1] in MARKS and _count(m[2]) for m in marks)
+        for marks in rows.values()
+    ) and all(_count(v) for v in buckets.values())
+
+
+def load_cache(folder: Path, kind: str) -> tuple[SealedKey, Summary, dict[str, int]] | None:
+    """``(sealed key, fold, records per segment)`` from ``summaries.json``; None when there is no good one."""
+    try:
+        raw = read_whole(folder / SUMMARIES_FILE)
+        if raw is None:
+            return None
+        data = parse_json_bytes(raw)
+        if not isinstance(data, dict) or data.get("version") != CACHE_VERSION or data.get("kind") != kind:
+            return None
+        sealed, fold_ = data.get("sealed"), data.get("fold")
+        if not isinstance(sealed, list):
+            return None
+        if not isinstance(fold_, dict) or not fold_ok(kind, fold_):
+            return None
+        key: list[tuple[str, Signature]] = []
+        counts: dict[str, int] = {}
+        for item in sealed:
+            if not (isinstance(item, list) and len(item) == 5 and all(_count(v) for v in item[1:])):
+                return None
+            name = item[0]
+            if not isinstance(name, str) or not SEGMENT.match(name):
+                return None
+            key.append((name, (item[1], item[2], item[3])))
+            counts[name] = item[4]
+        return tuple(key), fold_, counts
+    except (OSError, BadFile):
+        return None  # a cache: rebuilt from the segments
+
+
+def save_cache(folder: Path, kind: str, key: SealedKey, counts: dict[str, int], fold_: Summary) -> None:
+    sealed = [[name, *sig, counts.get(name, 0)] for name, sig in key]
+    data = {"version": CACHE_VERSION, "kind": kind, "sealed": sealed, "fold": fold_}
+    try:
+        atomic_write_bytes(folder / SUMMARIES_FILE, dumps(data))
+    except OSError:
+        pass  # a cache: not worth failing a read for
