@@ -1,4 +1,4 @@
-"""Killed writers and two writers at once (requirements 4 and 5), with real processes."""
+"""Killed writers and several writers at once (requirements 4 and 5), with real processes."""
 
 from __future__ import annotations
 
@@ -6,6 +6,8 @@ import json
 import random
 import signal
 import time
+
+import pytest
 
 from progress.store import ProgressStore
 
@@ -120,3 +122,24 @@ def test_two_processes_saving_cards_of_one_topic_keep_both(data_dir, spawn_write
         assert [p.name for p in (data_dir / "cards").iterdir()] == ["shared.json"]
     finally:
         store.close()
+
+
+@pytest.mark.parametrize(("processes", "each"), [(2, 100), (4, 50)])
+def test_processes_rating_one_card_at_once_keep_every_review(processes, each, data_dir, spawn_writer, tmp_path):
+    """Issue 13 item 3: the rating used to read the card outside the lock (2 x 200 kept 200 of 400)."""
+    go = tmp_path / "go"
+    children = [spawn_writer(data_dir, "rate", 37, each, go) for _ in range(processes)]
+    for child in children:
+        assert child.stdout.readline().strip() == "ready"
+    go.touch()
+    for child in children:
+        _, err = child.communicate(timeout=180)
+        assert child.returncode == 0, err
+
+    with ProgressStore.open(data_dir) as store:
+        state = store.card("shared/one")
+        assert state is not None
+        assert state["reviews"] == processes * each  # every review counted
+        assert state["lapses"] == processes * len([i for i in range(each) if i % 3 == 0])
+        assert store.get_setting("count") == processes * each  # and every read-modify-write of a setting
+        assert store.notices == []

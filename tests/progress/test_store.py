@@ -301,6 +301,33 @@ def test_two_stores_in_one_process_see_each_others_writes(open_store):
     assert one.last_results() == two.last_results() == {f"s3/q/{i}": False for i in range(5)}
 
 
+def nested(value: object, depth: int) -> object:
+    for _ in range(depth):
+        value = [value]
+    return value
+
+
+def test_read_modify_writes_build_on_what_another_store_wrote(open_store):
+    one, two = open_store(), open_store()
+    for store in (one, two, one, two, one):
+        store.update_setting("count", lambda n: n + 1, 0)
+        store.update_card("s3/a", lambda s: {"due": "2026-12-01T00:00:00+00:00", "n": (s or {"n": 0})["n"] + 1})
+    assert two.get_setting("count") == 5 and one.card("s3/a") == {"due": "2026-12-01T00:00:00+00:00", "n": 5}
+
+    def spoil(state):
+        state["n"] = 99  # the change works on a copy: nothing is stored unless it is returned
+        raise RuntimeError("changed my mind")
+
+    with pytest.raises(RuntimeError):
+        one.update_card("s3/a", spoil)
+    assert two.card("s3/a") == {"due": "2026-12-01T00:00:00+00:00", "n": 5}
+    with pytest.raises(ValueError, match="'due'"):
+        one.update_card("s3/a", lambda s: {"n": 1})
+    with pytest.raises(ValueError, match="nested more than 20 deep"):
+        one.update_setting("count", lambda n: nested(n, 21))
+    assert one.get_setting("count") == 5
+
+
 def test_threads_share_one_store(open_store):
     store = open_store(segment_size=7)
 
