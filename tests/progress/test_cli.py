@@ -217,6 +217,24 @@ def test_bad_files_are_reported_on_stderr(capsys, private_dirs):
     json.loads(out)
 
 
+def test_a_broken_sealed_segment_is_reported_on_stderr_with_its_count(capsys, private_dirs):
+    """Issue 13 item 4: totals dropped (260 -> 10 answers) and no command said so."""
+    data_dir = private_dirs / "awstutor-data"
+    with ProgressStore.open(data_dir) as store:
+        for i in range(260):
+            store.record_attempt(f"s3/q/{i % 7}", answer="a", correct=True, seconds=1, mode="quiz")
+        assert store.attempt_count() == 260
+    (data_dir / "attempts" / "000001.json").write_bytes(b'{"meta": garbage')
+    code, out, err = run(capsys, "progress", "--json")
+    assert code == 0
+    (line,) = err.splitlines()
+    assert line.startswith("progress: attempts/000001.json was not valid JSON; moved it to ")
+    assert line.endswith("and went on without its 250 answers")
+    assert json.loads(out)["totals"]["attempts"] == 10
+    code, out, err = run(capsys, "progress", "--json")
+    assert err == "" and json.loads(out)["totals"]["attempts"] == 10  # told once: the file is aside now
+
+
 def test_commands_run_headless_without_textual(private_dirs):
     code = """
 import sys
