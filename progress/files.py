@@ -160,7 +160,11 @@ def atomic_write_bytes(path: Path, data: bytes, *, keep_open: bool = False) -> t
 
 
 def dumps(data: Any) -> bytes:
-    return json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+    """JSON as UTF-8; text UTF-8 cannot carry (a lone surrogate) is written as a ``\\ud800`` escape instead."""
+    try:
+        return json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+    except UnicodeEncodeError:
+        return json.dumps(data, separators=(",", ":")).encode("ascii")
 
 
 def remove_stale_temp_files(folder: Path) -> list[Path]:

@@ -109,12 +109,14 @@ def value_problem(value: Any) -> str | None:
         elif isinstance(item, str):
             if len(item) > MAX_TEXT:
                 return f"holds text longer than {MAX_TEXT:,} characters"
+            if not is_unicode(item):
+                return "holds text that is not valid Unicode"
         elif isinstance(item, list | dict):
             if depth >= MAX_DEPTH:
                 return f"is nested more than {MAX_DEPTH} deep"
             if isinstance(item, dict):
                 for key, inner in item.items():
-                    if not isinstance(key, str) or len(key) > MAX_ID:
+                    if not isinstance(key, str) or len(key) > MAX_ID or not is_unicode(key):
                         return "has a name that is not short text"
                     stack.append((inner, depth + 1))
             else:
@@ -122,6 +124,15 @@ def value_problem(value: Any) -> str | None:
         else:
             return f"holds a {type(item).__name__}, not JSON"
     return None
+
+
+def is_unicode(text: str) -> bool:
+    """Whether ``text`` can be written as UTF-8 (no lone surrogate, which JSON's ``\\ud800`` can carry)."""
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
 
 
 def show(value: Any, width: int = 40) -> str:
@@ -134,7 +145,13 @@ def show(value: Any, width: int = 40) -> str:
 
 
 def check_id(value: Any, what: str) -> None:
-    if not isinstance(value, str) or not value or value != value.strip() or len(value) > MAX_ID:
+    if (
+        not isinstance(value, str)
+        or not value
+        or value != value.strip()
+        or len(value) > MAX_ID
+        or not is_unicode(value)
+    ):
         raise ValueError(f"{what} must be non-empty text without surrounding spaces, not {show(value)}")
 
 
@@ -143,6 +160,8 @@ def check_text(value: Any, what: str) -> None:
         raise TypeError(f"{what} must be text")
     if len(value) > MAX_TEXT:
         raise ValueError(f"{what} must be at most {MAX_TEXT:,} characters")
+    if not is_unicode(value):
+        raise ValueError(f"{what} must be valid Unicode text")
 
 
 def check_value(value: Any, what: str) -> None:

@@ -48,6 +48,7 @@ from progress.limits import (
     format_time,
     in_range_text,
     is_time,
+    is_unicode,
     parse_time,
     show,
     time_in_range,
@@ -351,6 +352,10 @@ def _limits(kind: str, doc: dict[str, Any]) -> str | None:
     for name in _TEXTS.get(kind, ()):
         if len(doc[name]) > MAX_TEXT:
             return f"'{name}' is longer than {MAX_TEXT:,} characters"
+    if not all(is_unicode(v) for v in doc.values() if isinstance(v, str)) or not all(
+        is_unicode(t) for t in doc.get("topics") or ()
+    ):
+        return "holds text that is not valid Unicode"
     for name in _TIMES.get(kind, ()):
         if doc.get(name) is not None and not time_in_range(doc[name]):
             return f"'{name}' is not within 1970-2200"
@@ -476,7 +481,7 @@ def check_export(data: Any) -> Layout:
     if not isinstance(settings, dict):
         raise InvalidImport("'settings' is not an object")
     for key, value in settings.items():
-        if not _is_id(key) or len(key) > MAX_ID:
+        if not _is_id(key) or len(key) > MAX_ID or not is_unicode(key):
             raise InvalidImport(f"setting {show(key)}: not a setting name")
         problem = value_problem(value)
         if problem:
@@ -486,7 +491,7 @@ def check_export(data: Any) -> Layout:
     if not isinstance(cards, dict):
         raise InvalidImport("'cards' is not an object")
     for card_id, state in cards.items():
-        if not _is_id(card_id) or len(card_id) > MAX_ID:
+        if not _is_id(card_id) or len(card_id) > MAX_ID or not is_unicode(card_id):
             raise InvalidImport(f"card {show(card_id)}: not a card id")
         if not isinstance(state, dict) or not is_time(state.get("due")):
             raise InvalidImport(f"card {show(card_id)} has no valid 'due' time")

@@ -21,7 +21,7 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any, TypeGuard
 
-from progress.activity import bucket_of
+from progress.activity import MAX_BUCKET, MIN_BUCKET, bucket_of
 from progress.errors import BadFile
 from progress.files import Signature, atomic_write_bytes, dumps, parse_json_bytes, read_whole
 from progress.limits import parse_time
@@ -162,7 +162,9 @@ def fold_ok(kind: str, summary: Any) -> TypeGuard[Summary]:
     rows, buckets = summary.get("q" if kind == "attempts" else "e"), summary.get("b")
     if not isinstance(rows, dict) or not isinstance(buckets, dict):
         return False
-    if not all(isinstance(key, str) and _BUCKET.fullmatch(key) for key in buckets):
+    if not all(
+        isinstance(key, str) and _BUCKET.fullmatch(key) and MIN_BUCKET <= int(key) <= MAX_BUCKET for key in buckets
+    ):
         return False
     if kind == "attempts":
         return all(
