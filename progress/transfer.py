@@ -268,14 +268,15 @@ def reset(prefix: str | None, *, main: ProgressDB, attempts: Log, marks: Log, ca
     Returns how many records of each kind were deleted."""
     removed: dict[str, int] = {}
     if prefix is None:
+        # The one rewrite first (on a full disk it fails and nothing is gone), then the removals.
+        counts = {name: len(main.table(name)) for name in ("entries", "sessions", "position")}
+        if any(counts.values()):
+            main.storage.write({k: v for k, v in (main.storage.read() or {}).items() if k not in counts})
         removed["attempts"] = attempts.delete_all()
         removed["marks"] = marks.delete_all()
-        for name in ("entries", "sessions", "position"):
-            removed[name] = len(main.table(name))
-            if removed[name]:
-                main.table(name).truncate()
+        removed.update(counts)
         removed["cards"] = cards.delete_all()
-        return removed
+        return {k: removed[k] for k in ("attempts", "marks", "entries", "sessions", "position", "cards")}
     removed["attempts"] = attempts.remove_where(lambda d: under(d["question"], prefix))
     removed["marks"] = marks.remove_where(lambda d: under(d["entry"], prefix))
     removed["entries"] = _remove(main.table("entries"), lambda d: under(d["entry"], prefix))
