@@ -22,9 +22,13 @@ Ratings:
   numeric     <= 20      >= 90
   ==========  =========  =========
 
-FSRS (the ``fsrs`` package) is used with no learning or relearning steps, so
-it only schedules in days. The short term is ours: :class:`ReviewQueue` holds
-what is due now and brings a failed card back later in the same session.
+FSRS (the ``fsrs`` package) schedules every card. "Again" means soon: a card
+rated Again comes back after :data:`LEARNING_STEP` (10 minutes: FSRS's single
+learning step for a new card, its relearning step for a known one), so the due
+list offers it again in the same study session; Hard on a new card means 15
+minutes. Good and Easy go to FSRS's long-term schedule (days), as before.
+Within a review session, :class:`ReviewQueue` also brings a failed card back
+after a few others.
 
 Rating is a read-modify-write of the card under the store's lock
 (:meth:`~progress.store.ProgressStore.update_card`): two processes rating one
@@ -57,6 +61,7 @@ THRESHOLDS: dict[str, tuple[float, float]] = {
     "numeric": (20, 90),
 }
 REQUEUE_GAP = 3  # a failed card comes back after this many other cards (or at the end)
+LEARNING_STEP = timedelta(minutes=10)  # when a card rated Again is due again
 
 
 def rating_for_answer(correct: bool, seconds: float | None, question_type: str = "single") -> int:
@@ -93,7 +98,8 @@ class Scheduler:
         if self._fsrs is None:
             from fsrs import Scheduler as FSRS
 
-            self._fsrs = FSRS(learning_steps=(), relearning_steps=(), enable_fuzzing=self._fuzz)
+            steps = (LEARNING_STEP,)
+            self._fsrs = FSRS(learning_steps=steps, relearning_steps=steps, enable_fuzzing=self._fuzz)
         return self._fsrs
 
     def now(self) -> datetime:
