@@ -75,8 +75,8 @@ class Cards:
         writable_folder(self.folder)
 
     def signatures(self) -> tuple[tuple[str, Any], ...]:
-        """The stat signatures of the shards known so far (stats only, no listing, no read)."""
-        return tuple((name, stat_signature(self.folder / name)) for name in sorted(self._dbs))
+        """The stat signature of every shard (one listing and a stat each, no read)."""
+        return tuple((name, stat_signature(self.folder / name)) for name in shard_names(self.folder))
 
     def delete_all(self) -> int:
         """Remove every shard file (under the lock); returns how many cards they held."""

@@ -74,6 +74,14 @@ def parse_time(text: str) -> datetime:
     return MIN_TIME if moment < MIN_TIME else MAX_TIME if moment > MAX_TIME else moment
 
 
+def parse_time_or(text: str, default: datetime) -> datetime:
+    """:func:`parse_time`, or ``default`` for text that is not a time (a reader that must not fail)."""
+    try:
+        return parse_time(text)
+    except ValueError:
+        return default
+
+
 def time_in_range(text: Any) -> bool:
     """Whether ``text`` is an aware ISO-8601 time within :data:`MIN_TIME`..:data:`MAX_TIME`."""
     if not isinstance(text, str) or len(text) > 64:
@@ -93,36 +101,55 @@ def in_range_text(text: str) -> str:
 # ---------------------------------------------------------------- values
 
 
+def _scalar_problem(item: Any) -> str | None:
+    """What puts a scalar beyond the limits; ``""`` for a container (to be walked); None when it is fine."""
+    kind = type(item)
+    if kind is str:
+        if len(item) > MAX_TEXT:
+            return f"holds text longer than {MAX_TEXT:,} characters"
+        if not item.isascii() and not is_unicode(item):
+            return "holds text that is not valid Unicode"
+    elif kind is int:
+        if not -MAX_INT <= item <= MAX_INT:
+            return "holds a whole number beyond 64 bits"
+    elif kind is float:
+        if not math.isfinite(item):
+            return "holds a number that is not finite"
+    elif kind is dict or kind is list:
+        return ""
+    elif item is not None and kind is not bool:
+        return f"holds a {kind.__name__}, not JSON"
+    return None
+
+
 def value_problem(value: Any) -> str | None:
     """What puts a JSON value beyond the limits (None when it is within them). Iterative: any depth."""
     stack: list[tuple[Any, int]] = [(value, 0)]
     while stack:
         item, depth = stack.pop()
-        if item is None or isinstance(item, bool):
+        problem = _scalar_problem(item)
+        if problem is None:
             continue
-        if isinstance(item, int):
-            if not -MAX_INT <= item <= MAX_INT:
-                return "holds a whole number beyond 64 bits"
-        elif isinstance(item, float):
-            if not math.isfinite(item):
-                return "holds a number that is not finite"
-        elif isinstance(item, str):
-            if len(item) > MAX_TEXT:
-                return f"holds text longer than {MAX_TEXT:,} characters"
-            if not is_unicode(item):
-                return "holds text that is not valid Unicode"
-        elif isinstance(item, list | dict):
-            if depth >= MAX_DEPTH:
-                return f"is nested more than {MAX_DEPTH} deep"
-            if isinstance(item, dict):
-                for key, inner in item.items():
-                    if not isinstance(key, str) or len(key) > MAX_ID or not is_unicode(key):
-                        return "has a name that is not short text"
+        if problem:
+            return problem
+        if depth >= MAX_DEPTH:
+            return f"is nested more than {MAX_DEPTH} deep"
+        if type(item) is dict:
+            for key, inner in item.items():
+                if type(key) is not str or len(key) > MAX_ID or not (key.isascii() or is_unicode(key)):
+                    return "has a name that is not short text"
+                problem = _scalar_problem(inner)
+                if problem:
+                    return problem
+                if problem is not None:
                     stack.append((inner, depth + 1))
-            else:
-                stack.extend((inner, depth + 1) for inner in item)
         else:
-            return f"holds a {type(item).__name__}, not JSON"
+            for inner in item:
+                problem = _scalar_problem(inner)
+                if problem:
+                    return problem
+                if problem is not None:
+                    stack.append((inner, depth + 1))
     return None
 
 

@@ -101,12 +101,9 @@ class Log:
         assert self._db is not None
         return number, self._db
 
-    def open_segment(self) -> tuple[int, Signature | None] | None:
-        """The number and signature of the segment being written, as last seen (two stats, no read)."""
-        number = self._number
-        if number is None:
-            return None
-        return number, stat_signature(self.path(number + 1)) or stat_signature(self.path(number))
+    def signatures(self) -> tuple[tuple[int, Signature | None], ...]:
+        """The stat signature of every segment (one listing and a stat each, no read)."""
+        return tuple((number, stat_signature(self.path(number))) for number in self.numbers())
 
     def close(self) -> None:
         if self._db is not None:
@@ -119,8 +116,18 @@ class Log:
             self._db.atomic_storage.invalidate()
 
     def check(self) -> None:
-        """Read (and so validate) the open segment now."""
+        """Read (and so validate) the open segment now; read a sealed one only if it changed since it was
+        summarised (its signature differs from the cache's), so a broken one is found without reading history."""
         self._active()[1].storage.read()
+        header = summaries.load_header(self.folder, self.kind) if self._sealed_key is None else None
+        known = dict(header[0]) if header else dict(self._sealed_key or ())
+        if header:
+            for name, n in header[1].items():
+                self._held.setdefault(name, n)
+        for number in self.numbers()[:-1]:
+            name = segment_name(number)
+            if known.get(name) != stat_signature(self.path(number)):
+                self._read(number)
 
     # -- writing (under the lock)
 
@@ -259,7 +266,8 @@ class Log:
                 and sealed_key[: len(candidate_key)] == candidate_key
             ):
                 base_key, base = candidate_key, candidate
-        acc = summaries.fold(self.kind, [base])  # a copy: folds already handed out stay as they are
+        # a fold already handed out stays as it is: add to a copy (one just read from the cache is nobody's yet)
+        acc = base if cached is not None and base is cached[1] else summaries.fold(self.kind, [base])
         key = list(base_key)
         for name, _ in sealed_key[len(base_key) :]:
             match = SEGMENT.match(name)

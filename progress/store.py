@@ -51,12 +51,14 @@ from progress.folder import data_files, moved_aside_files
 from progress.guard import DEFAULT_SEGMENT_SIZE, GuardedFiles
 from progress.limits import (
     MAX_COUNT,
+    MIN_TIME,
     check_card,
     check_id,
     check_text,
     check_value,
     format_time,
     parse_time,
+    parse_time_or,
     show,
     value_problem,
 )
@@ -111,7 +113,7 @@ class ProgressStore(GuardedFiles):
             marks = list(self._marks.merged()["e"].get(entry_id, []))
         return EntryState(
             seen_at=parse_time(seen["last_seen"]) if seen and seen.get("last_seen") else None,
-            marks=[(parse_time(at), mark) for at, mark, _ in marks],
+            marks=[(parse_time_or(at, MIN_TIME), mark) for at, mark, _ in marks],
             learned=bool(marks) and marks[-1][1] == "got",
             first_seen=parse_time(seen["first_seen"]) if seen and seen.get("first_seen") else None,
         )
@@ -178,7 +180,7 @@ class ProgressStore(GuardedFiles):
         cached = self._derived.get("question_stats")
         if cached is None or cached[0] is not merged:
             stats = {
-                qid: QuestionStats(attempts=n, correct=ok, last_correct=last, last_at=parse_time(at))
+                qid: QuestionStats(attempts=n, correct=ok, last_correct=last, last_at=parse_time_or(at, MIN_TIME))
                 for qid, (n, ok, last, at, _) in merged["q"].items()
             }
             cached = self._derived["question_stats"] = (merged, stats)

@@ -8,9 +8,9 @@ last_position]}, "b": {bucket: [attempts, correct]}}``; of marks,
 time, then the later in the log (a *position* orders records across segments).
 
 Sealed segments do not change, so their fold is kept in ``summaries.json``
-beside them, keyed by each sealed segment's stat signature (and with its
-record count, to say how many records a segment held if it is found broken
-later). The cache is only a cache: anything wrong with it (not JSON, nested
+beside them: a first line with each sealed segment's stat signature and record
+count (read alone at open, to find a segment broken since, and to say how many
+records it held), then the fold. The cache is only a cache: anything wrong with it (not JSON, nested
 deep, any value of the wrong type) reads as no cache, and it is rebuilt.
 """
 
@@ -24,11 +24,11 @@ from typing import Any, TypeGuard
 from progress.activity import MAX_BUCKET, MIN_BUCKET, bucket_of
 from progress.errors import BadFile
 from progress.files import Signature, atomic_write_bytes, dumps, parse_json_bytes, read_whole
-from progress.limits import parse_time
+from progress.limits import is_time
 from progress.schema import MARKS, SEGMENT
 
 SUMMARIES_FILE = "summaries.json"
-CACHE_VERSION = 4
+CACHE_VERSION = 5
 POSITION_SPAN = 1_000_000_000  # document ids within one segment stay far below this
 
 Summary = dict[str, Any]
@@ -141,18 +141,20 @@ def overlay(kind: str, base: Summary, top: Summary) -> Summary:
 _BUCKET = re.compile(r"-?\d{1,12}")
 
 
+# The stored form of a time; a cached time in another form is parsed (and one of impossible date, say the
+# 31st of February, is tolerated where it is read: see ProgressStore.question_stats).
+_STORED_TIME = re.compile(
+    r"\d{4}-(?:0[1-9]|1[0-2])-(?:0[1-9]|[12]\d|3[01])T(?:[01]\d|2[0-3]):[0-5]\d:[0-5]\d\.\d{6}\+00:00"
+)
+
+
 def _count(value: Any) -> bool:
     return type(value) is int and value >= 0
 
 
 def _time(value: Any) -> bool:
-    if not isinstance(value, str):
-        return False
-    try:
-        parse_time(value)
-    except ValueError:
-        return False
-    return True
+    """Whether a cached time reads back (fast for the stored form; any aware time is taken)."""
+    return type(value) is str and (_STORED_TIME.fullmatch(value) is not None or is_time(value))
 
 
 def fold_ok(kind: str, summary: Any) -> TypeGuard[Summary]:
@@ -162,61 +164,83 @@ def fold_ok(kind: str, summary: Any) -> TypeGuard[Summary]:
     rows, buckets = summary.get("q" if kind == "attempts" else "e"), summary.get("b")
     if not isinstance(rows, dict) or not isinstance(buckets, dict):
         return False
-    if not all(
-        isinstance(key, str) and _BUCKET.fullmatch(key) and MIN_BUCKET <= int(key) <= MAX_BUCKET for key in buckets
-    ):
-        return False
+    for key, counts in buckets.items():
+        if not (_BUCKET.fullmatch(key) and MIN_BUCKET <= int(key) <= MAX_BUCKET):
+            return False
+        if kind == "attempts":
+            if not (type(counts) is list and len(counts) == 2 and _count(counts[0]) and _count(counts[1])):
+                return False
+        elif not _count(counts):
+            return False
     if kind == "attempts":
-        return all(
-            isinstance(r, list)
-            and len(r) == 5
-            and _count(r[0])
-            and _count(r[1])
-            and isinstance(r[2], bool)
-            and _time(r[3])
-            and _count(r[4])
-            for r in rows.values()
-        ) and all(isinstance(v, list) and len(v) == 2 and _count(v[0]) and _count(v[1]) for v in buckets.values())
-    return all(
-        isinstance(marks, list)
-        and all(isinstance(m, list) and len(m) == 3 and _time(m[0]) and m[1] in MARKS and _count(m[2]) for m in marks)
-        for marks in rows.values()
-    ) and all(_count(v) for v in buckets.values())
+        for row in rows.values():
+            if not (type(row) is list and len(row) == 5):
+                return False
+            n, ok, last, at, where = row
+            if not (_count(n) and _count(ok) and type(last) is bool and _count(where) and _time(at)):
+                return False
+        return True
+    for marks in rows.values():
+        if type(marks) is not list:
+            return False
+        for mark in marks:
+            if not (type(mark) is list and len(mark) == 3 and mark[1] in MARKS and _count(mark[2]) and _time(mark[0])):
+                return False
+    return True
+
+
+def _header(line: bytes, kind: str) -> tuple[SealedKey, dict[str, int]] | None:
+    data = parse_json_bytes(line)
+    if not isinstance(data, dict) or data.get("version") != CACHE_VERSION or data.get("kind") != kind:
+        return None
+    sealed = data.get("sealed")
+    if not isinstance(sealed, list):
+        return None
+    key: list[tuple[str, Signature]] = []
+    counts: dict[str, int] = {}
+    for item in sealed:
+        if not (isinstance(item, list) and len(item) == 5 and all(_count(v) for v in item[1:])):
+            return None
+        name = item[0]
+        if not isinstance(name, str) or not SEGMENT.match(name):
+            return None
+        key.append((name, (item[1], item[2], item[3])))
+        counts[name] = item[4]
+    return tuple(key), counts
+
+
+def load_header(folder: Path, kind: str) -> tuple[SealedKey, dict[str, int]] | None:
+    """The sealed segments' signatures and record counts the cache was made from (its first line only)."""
+    try:
+        raw = read_whole(folder / SUMMARIES_FILE)
+        return _header(raw.split(b"\n", 1)[0], kind) if raw else None
+    except (OSError, BadFile):
+        return None  # a cache: rebuilt from the segments
 
 
 def load_cache(folder: Path, kind: str) -> tuple[SealedKey, Summary, dict[str, int]] | None:
     """``(sealed key, fold, records per segment)`` from ``summaries.json``; None when there is no good one."""
     try:
         raw = read_whole(folder / SUMMARIES_FILE)
-        if raw is None:
+        if not raw or b"\n" not in raw:
             return None
-        data = parse_json_bytes(raw)
-        if not isinstance(data, dict) or data.get("version") != CACHE_VERSION or data.get("kind") != kind:
+        line, rest = raw.split(b"\n", 1)
+        header = _header(line, kind)
+        if header is None:
             return None
-        sealed, fold_ = data.get("sealed"), data.get("fold")
-        if not isinstance(sealed, list):
-            return None
+        fold_ = parse_json_bytes(rest)
         if not isinstance(fold_, dict) or not fold_ok(kind, fold_):
             return None
-        key: list[tuple[str, Signature]] = []
-        counts: dict[str, int] = {}
-        for item in sealed:
-            if not (isinstance(item, list) and len(item) == 5 and all(_count(v) for v in item[1:])):
-                return None
-            name = item[0]
-            if not isinstance(name, str) or not SEGMENT.match(name):
-                return None
-            key.append((name, (item[1], item[2], item[3])))
-            counts[name] = item[4]
-        return tuple(key), fold_, counts
+        return header[0], fold_, header[1]
     except (OSError, BadFile):
         return None  # a cache: rebuilt from the segments
 
 
 def save_cache(folder: Path, kind: str, key: SealedKey, counts: dict[str, int], fold_: Summary) -> None:
+    """Two lines: the header (which sealed segments, their signatures and counts), then the fold."""
     sealed = [[name, *sig, counts.get(name, 0)] for name, sig in key]
-    data = {"version": CACHE_VERSION, "kind": kind, "sealed": sealed, "fold": fold_}
+    header = {"version": CACHE_VERSION, "kind": kind, "sealed": sealed}
     try:
-        atomic_write_bytes(folder / SUMMARIES_FILE, dumps(data))
+        atomic_write_bytes(folder / SUMMARIES_FILE, dumps(header) + b"\n" + dumps(fold_))
     except OSError:
         pass  # a cache: not worth failing a read for

@@ -436,7 +436,8 @@ def spoil(fold: dict[str, Any], how: str) -> Any:
 
 @pytest.mark.parametrize(
     "how",
-    ["deep", "count is text", "count is a bool", "time is not a time", "bucket far away", "bucket not a number", "rows are a list"],
+    ["deep", "count is text", "count is a bool", "time is not a time", "bucket far away", "bucket not a number",
+     "rows are a list", "header deep", "header of another kind", "no second line"],
 )  # fmt: skip
 def test_a_hostile_summaries_cache_is_rebuilt(how, data_dir, open_store):
     store = open_store(segment_size=2)
@@ -445,17 +446,21 @@ def test_a_hostile_summaries_cache_is_rebuilt(how, data_dir, open_store):
     expected = (store.question_stats(), store.daily_activity(3), store.attempt_count())
     store.close()
     cache = data_dir / "attempts" / "summaries.json"
-    data = json.loads(cache.read_text())
+    header, fold = cache.read_text().split("\n", 1)  # the sealed segments' signatures, then the fold
     if how == "deep":  # valid JSON, nested far beyond what the parser takes
-        head = json.dumps({k: v for k, v in data.items() if k != "fold"})[:-1]
-        cache.write_text(head + ', "fold": ' + "[" * 100_000 + "]" * 100_000 + "}")
+        cache.write_text(header + "\n" + "[" * 100_000 + "]" * 100_000)
+    elif how == "header deep":
+        cache.write_text("[" * 100_000 + "]" * 100_000 + "\n" + fold)
+    elif how == "header of another kind":
+        cache.write_text(header.replace('"attempts"', '"marks"') + "\n" + fold)
+    elif how == "no second line":
+        cache.write_text(header)
     else:
-        data["fold"] = spoil(data["fold"], how)
-        cache.write_text(json.dumps(data))
+        cache.write_text(header + "\n" + json.dumps(spoil(json.loads(fold), how)))
     fresh = open_store(segment_size=2)
     assert (fresh.question_stats(), fresh.daily_activity(3), fresh.attempt_count()) == expected
     assert fresh.notices == []  # a cache: rebuilt, not reported
-    assert json.loads(cache.read_text())["fold"]["n"] == 6  # and written again, whole (the sealed segments' count)
+    assert json.loads(cache.read_text().split("\n", 1)[1])["n"] == 6  # and written again, whole
 
 
 def test_the_last_day_in_range_is_a_day_like_any_other(open_store):
