@@ -15,20 +15,14 @@ import threading
 from pathlib import Path
 from typing import Any
 
-from progress.files import fsync_folder, is_linked_folder, stat_signature, writable_folder
+from progress.files import fsync_folder, names_in, stat_signature, writable_folder
 from progress.schema import SHARD, card_shard, shard_validator, stamp
 from progress.storage import AtomicJSONStorage, OnBad, ProgressDB
 
 
 def shard_names(folder: Path) -> list[str]:
     """The shard files in ``folder``, by name (none when it is absent or a link)."""
-    if is_linked_folder(folder):
-        return []
-    try:
-        names = os.listdir(folder)
-    except (FileNotFoundError, NotADirectoryError):
-        return []
-    return sorted(name for name in names if SHARD.match(name))
+    return sorted(name for name in names_in(folder) if SHARD.match(name))
 
 
 class Cards:

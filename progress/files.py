@@ -104,6 +104,16 @@ def is_linked_folder(path: Path) -> bool:
         return False
 
 
+def names_in(folder: Path) -> list[str]:
+    """The names in ``folder`` (none when it is absent, or a link: a folder is never listed through a link)."""
+    if is_linked_folder(folder):
+        return []
+    try:
+        return os.listdir(folder)
+    except (FileNotFoundError, NotADirectoryError):
+        return []
+
+
 def fsync_folder(folder: Path) -> None:
     """Make a rename in ``folder`` durable (POSIX only; elsewhere a no-op)."""
     if not POSIX:
@@ -170,11 +180,7 @@ def dumps(data: Any) -> bytes:
 def remove_stale_temp_files(folder: Path) -> list[Path]:
     """Delete temp files left by a killed writer. Call only while holding the store lock."""
     removed = []
-    try:
-        names = os.listdir(folder)
-    except OSError:
-        return removed
-    for name in names:
+    for name in names_in(folder):
         if _TEMP.match(name):
             try:
                 os.unlink(folder / name)  # unlink removes a link itself, never its target

@@ -22,10 +22,10 @@ from progress.cards import shard_names
 from progress.errors import BadFile, ProgressError, StoreWriteError
 from progress.files import (
     ASIDE_REASONS,
-    is_linked_folder,
     is_regular_file,
     make_folder,
     move_aside,
+    names_in,
     oserror_text,
     remove_stale_temp_files,
 )
@@ -53,16 +53,12 @@ def data_files(data_dir: Path) -> list[Path]:
 def moved_aside_files(data_dir: Path) -> list[Path]:
     """Files moved aside as bad, by folder then name."""
     data_dir = Path(data_dir)
-    found = []
-    for folder in (data_dir, *(data_dir / name for name in SUBFOLDERS)):
-        if folder != data_dir and is_linked_folder(folder):
-            continue
-        try:
-            names = sorted(os.listdir(folder))
-        except OSError:
-            continue
-        found += [folder / n for n in names if ASIDE_REASONS.search(n)]
-    return found
+    try:
+        names = {data_dir: os.listdir(data_dir)}  # the data folder may be a link the user made
+    except OSError:
+        return []
+    names.update({data_dir / name: names_in(data_dir / name) for name in SUBFOLDERS})
+    return [folder / n for folder, found in names.items() for n in sorted(found) if ASIDE_REASONS.search(n)]
 
 
 def open_data_folder(data_dir: Path, notify: Notify) -> None:

@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from progress import summaries
-from progress.files import Signature, is_linked_folder, stat_signature, writable_folder
+from progress.files import Signature, is_linked_folder, names_in, stat_signature, writable_folder
 from progress.schema import SEGMENT, segment_name, stamp, validator
 from progress.storage import AtomicJSONStorage, OnBad, ProgressDB
 from progress.summaries import SealedKey, Summary
@@ -30,13 +30,7 @@ from progress.summaries import SealedKey, Summary
 
 def segment_numbers(folder: Path) -> list[int]:
     """The segment numbers in ``folder``, in order (none when it is absent or a link)."""
-    if is_linked_folder(folder):
-        return []
-    try:
-        names = os.listdir(folder)
-    except (FileNotFoundError, NotADirectoryError):
-        return []
-    return sorted(int(m.group(1)) for m in map(SEGMENT.match, names) if m)
+    return sorted(int(m.group(1)) for m in map(SEGMENT.match, names_in(folder)) if m)
 
 
 class Log:
@@ -116,18 +110,20 @@ class Log:
             self._db.atomic_storage.invalidate()
 
     def check(self) -> None:
-        """Read (and so validate) the open segment now; read a sealed one only if it changed since it was
-        summarised (its signature differs from the cache's), so a broken one is found without reading history."""
+        """Read (and so validate) the open segment now, and any sealed one that changed since it was summarised.
+
+        Stats only while every sealed segment matches the cache's signatures;
+        otherwise the fold is brought up to date (each changed segment read
+        once), so a broken segment is found, and told, at open."""
         self._active()[1].storage.read()
         header = summaries.load_header(self.folder, self.kind) if self._sealed_key is None else None
         known = dict(header[0]) if header else dict(self._sealed_key or ())
         if header:
             for name, n in header[1].items():
                 self._held.setdefault(name, n)
-        for number in self.numbers()[:-1]:
-            name = segment_name(number)
-            if known.get(name) != stat_signature(self.path(number)):
-                self._read(number)
+        sealed = self.numbers()[:-1]
+        if any(known.get(segment_name(n)) != stat_signature(self.path(n)) for n in sealed):
+            self.merged()
 
     # -- writing (under the lock)
 

@@ -84,6 +84,10 @@ __all__ = [
 class ProgressStore(GuardedFiles):
     """Progress on disk; see the module docstring. Open with :meth:`open`."""
 
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._derived: dict[str, tuple[object, Any]] = {}  # figures worked out from a merged summary
+
     # ------------------------------------------------------------ entries
 
     def mark_seen(self, entry_id: str) -> None:

@@ -2,7 +2,6 @@
 
     writer.py DATA_DIR loop SEGMENT_SIZE            record until killed
     writer.py DATA_DIR count SEGMENT_SIZE N GO_FILE wait for GO_FILE, then record N answers
-    writer.py DATA_DIR open SEGMENT_SIZE            open the store (e.g. to migrate) and print "opened"
     writer.py DATA_DIR cards SEGMENT_SIZE N GO_FILE wait for GO_FILE, then save N cards of topic "shared"
     writer.py DATA_DIR rate SEGMENT_SIZE N GO_FILE  wait for GO_FILE, then N times: rate the card "shared/one"
                                                     and add 1 to the setting "count" (both read-modify-writes)
@@ -79,15 +78,14 @@ def main(argv: list[str]) -> int:
                 (record if mode == "count" else save_cards)(store, tag, i)
         store.close()
         return 0
+    if mode != "loop":
+        raise SystemExit(f"unknown mode {mode!r}")
     store = ProgressStore.open(data_dir, segment_size=size)
     say("opened")
-    if mode == "loop":
-        i = 0
-        while True:
-            record(store, tag, i)
-            i += 1
-    store.close()
-    return 0
+    i = 0
+    while True:
+        record(store, tag, i)
+        i += 1
 
 
 if __name__ == "__main__":
