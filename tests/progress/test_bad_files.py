@@ -59,7 +59,9 @@ def test_a_bad_progress_file_is_moved_aside_and_the_store_starts_fresh(case, dat
     assert moved.read_bytes() == raw  # kept as it was, byte for byte
     (notice,) = store.notices
     assert notice.startswith("progress: progress.json ")
-    assert words in notice and str(moved) in notice and "started fresh" in notice
+    assert words in notice
+    assert str(moved) in notice
+    assert "started fresh" in notice
     assert "\n" not in notice
     assert store.get_setting("theme") is None  # fresh
     store.set_setting("theme", "light")  # and it works
@@ -115,7 +117,9 @@ def test_a_bad_card_shard_is_moved_aside_and_the_other_shards_are_kept(raw, reas
     assert moved.name == f"s3.{reason}-20261127T190211Z.json"
     assert moved.read_bytes() == raw
     (notice,) = store.notices  # found at open
-    assert notice.startswith("progress: cards/s3.json ") and "started fresh" in notice and "\n" not in notice
+    assert notice.startswith("progress: cards/s3.json ")
+    assert "started fresh" in notice
+    assert "\n" not in notice
     assert store.cards() == {"ec2/b": {"due": "2026-01-02T00:00:00+00:00"}}  # the other shard is intact
     assert store.get_setting("theme") == "dark"  # and the other files
     assert [p.name for p in store.moved_aside()] == [moved.name]
@@ -133,7 +137,8 @@ def test_a_shard_broken_while_running_is_handled_on_the_next_read(data_dir, open
     store.save_card("ec2/b", {"due": "2026-01-01T00:00:00+00:00"})
     (data_dir / "cards" / "ec2.json").write_text("{oops")
     assert store.card("ec2/b") is None
-    assert len(store.notices) == 1 and "cards/ec2.json was not valid JSON" in store.notices[0]
+    assert len(store.notices) == 1
+    assert "cards/ec2.json was not valid JSON" in store.notices[0]
     assert store.due_cards() == ["s3/a"]
 
 
@@ -154,11 +159,13 @@ def test_a_bad_sealed_segment_is_found_at_open_moved_aside_and_told_with_its_cou
     store = open_store(clock=clock, segment_size=3)
     (notice,) = store.notices  # at open, not only when an aggregate happens to read it
     assert notice.startswith("progress: attempts/000002.json was cut short")
-    assert "went on without its 3 answers" in notice and "\n" not in notice
+    assert "went on without its 3 answers" in notice
+    assert "\n" not in notice
     questions = sorted(a.question_id for a in store.attempts())
     assert questions == ["s3/q/0", "s3/q/1", "s3/q/2", "s3/q/6", "s3/q/7"]
     (moved,) = aside_files(data_dir / "attempts")
-    assert moved.name == "000002.truncated-20261127T190211Z.json" and moved.read_bytes() == raw
+    assert moved.name == "000002.truncated-20261127T190211Z.json"
+    assert moved.read_bytes() == raw
     assert str(moved) in notice
     assert store.attempt_count() == 5
     answers(store, 1, start=9)
@@ -174,14 +181,16 @@ def test_without_the_cache_the_count_is_not_guessed(data_dir, open_store, clock)
     (data_dir / "attempts" / "000001.json").write_text("{")
     store = open_store(clock=clock, segment_size=3)
     (notice,) = store.notices
-    assert notice.startswith("progress: attempts/000001.json was cut short") and "went on without its answers" in notice
+    assert notice.startswith("progress: attempts/000001.json was cut short")
+    assert "went on without its answers" in notice
 
 
 def test_a_segment_broken_while_running_is_told_through_new_notices(data_dir, open_store, clock):
     store = open_store(clock=clock, segment_size=3)
     for entry in range(7):
         store.mark_entry(f"s3/e{entry}", "got")
-    assert store.new_notices() == [] and len(store.learned_entries()) == 7
+    assert store.new_notices() == []
+    assert len(store.learned_entries()) == 7
     (data_dir / "marks" / "000001.json").write_bytes(b"\x00garbage")  # another program, while the app runs
     assert store.learned_entries() == {f"s3/e{n}" for n in range(3, 7)}
     (fresh,) = store.new_notices()
@@ -192,7 +201,8 @@ def test_a_segment_broken_while_running_is_told_through_new_notices(data_dir, op
     assert len(store.learned_entries()) == 3
     (fresh,) = store.new_notices()
     assert fresh.startswith("progress: marks/000003.json did not hold awstutor progress")
-    assert "went on without its 1 mark;" not in fresh and fresh.endswith("went on without its 1 mark")
+    assert "went on without its 1 mark;" not in fresh
+    assert fresh.endswith("went on without its 1 mark")
     assert len(store.notices) == 2
 
 
@@ -204,7 +214,8 @@ def test_a_bad_open_segment_is_found_at_open(data_dir, open_store, clock):
     last = data_dir / "attempts" / "000002.json"
     last.write_text('{"meta": {"1": {"schema": 2, "kind": "attempts"}}, "attempts": {"1": {"id": "x"}}}')
     store = open_store(clock=clock, segment_size=3)
-    assert len(store.notices) == 1 and "attempts/000002.json did not hold awstutor progress" in store.notices[0]
+    assert len(store.notices) == 1
+    assert "attempts/000002.json did not hold awstutor progress" in store.notices[0]
     store.record_attempt("s3/q/9", answer="a", correct=True, seconds=1, mode="quiz")
     assert [a.question_id for a in store.attempts()] == ["s3/q/0", "s3/q/1", "s3/q/2", "s3/q/9"]
 
@@ -215,7 +226,8 @@ def test_a_file_broken_while_running_is_handled_on_the_next_read(data_dir, open_
     other_writer = data_dir / "progress.json"
     other_writer.write_text("{oops")  # as if another program scribbled on it
     assert store.get_setting("theme") is None
-    assert len(store.notices) == 1 and "moved it to" in store.notices[0]
+    assert len(store.notices) == 1
+    assert "moved it to" in store.notices[0]
     store.set_setting("theme", "light")
     assert store.get_setting("theme") == "light"
 
@@ -259,7 +271,8 @@ def test_a_file_of_another_schema_version_is_moved_aside_and_told(name, content,
     (notice,) = store.notices
     newer = reason.startswith("newer")
     assert notice.startswith(f"progress: {name} is from {'a newer' if newer else 'an older'} awstutor (schema v")
-    assert str(moved) in notice and "\n" not in notice
+    assert str(moved) in notice
+    assert "\n" not in notice
     kind = Path(name).parent.name or "main"
     assert (store.get_setting("theme") is None) == (kind == "main")  # only that file starts fresh
     assert (store.card("s3/a") is None) == (kind == "cards")

@@ -63,7 +63,8 @@ def test_saving_a_card_rewrites_only_its_topic_file(open_store, data_dir):
         n for n in before if (before[n].st_ino, before[n].st_mtime_ns) != (after[n].st_ino, after[n].st_mtime_ns)
     ]
     assert changed == ["ec2.json"]
-    assert store.card("ec2/q/3") == state(28) and len(store.cards()) == 90
+    assert store.card("ec2/q/3") == state(28)
+    assert len(store.cards()) == 90
 
 
 @pytest.mark.parametrize(
@@ -86,7 +87,8 @@ def test_topics_that_are_not_slugs_get_a_safe_file_name(card_id, open_store, dat
     store.save_card(card_id, state(1))
     store.save_card("s3/a", state(2))
     (odd,) = [n for n in shard_names(data_dir) if n != "s3.json"]
-    assert odd.startswith("_") and len(odd) == len("_0123456789abcdef.json")
+    assert odd.startswith("_")
+    assert len(odd) == len("_0123456789abcdef.json")
     assert sorted(p.name for p in data_dir.rglob("*.json")) == sorted([odd, "s3.json"])  # nothing outside cards/
     store.close()
     again = open_store()
@@ -101,7 +103,8 @@ def test_shard_names():
     assert schema.shard_name("step-functions") == "step-functions.json"
     assert schema.card_shard("step-functions/q/x") == "step-functions.json"
     hashed = {schema.shard_name(t) for t in ("S3", "s3 ", "nul", "lpt1", "", "a/b", "x" * 65)}
-    assert len(hashed) == 7 and all(schema.SHARD.match(n) and n.startswith("_") for n in hashed)
+    assert len(hashed) == 7
+    assert all(schema.SHARD.match(n) and n.startswith("_") for n in hashed)
     assert schema.shard_name("x" * 64) == "x" * 64 + ".json"
 
 
@@ -127,7 +130,8 @@ def test_reset_of_cards_by_topic_prefix_and_all(open_store, data_dir):
     assert sorted(store.cards()) == ["dynamodb/rcu", "s3-extra/x"]
     assert store.reset("nothing")["cards"] == 0
     assert store.reset()["cards"] == 2
-    assert store.cards() == {} and shard_names(data_dir) == []
+    assert store.cards() == {}
+    assert shard_names(data_dir) == []
     store.save_card("s3/a", state(2))
     assert store.cards() == {"s3/a": state(2)}
 
@@ -137,7 +141,8 @@ def test_a_reset_in_another_store_is_seen(open_store):
     one.save_card("s3/a", state(1))
     assert two.card("s3/a") == state(1)
     one.reset()
-    assert two.card("s3/a") is None and two.cards() == {}
+    assert two.card("s3/a") is None
+    assert two.cards() == {}
     two.save_card("s3/b", state(2))
     assert one.cards() == {"s3/b": state(2)}
 
@@ -156,4 +161,5 @@ def test_export_keeps_one_flat_cards_mapping_and_import_fills_the_shards(open_st
     assert shard_names(tmp_path / "copy") == ["ec2.json", "s3.json"]
     assert copy.import_data(exported).added["cards"] == 0
     as_3 = {"format": "awstutor-progress", "schema": 3, "cards": {"iam/x": state(5)}}
-    assert copy.import_data(as_3).added["cards"] == 1 and copy.card("iam/x") == state(5)
+    assert copy.import_data(as_3).added["cards"] == 1
+    assert copy.card("iam/x") == state(5)

@@ -88,7 +88,9 @@ def test_the_fingerprint_reads_no_file(open_store, monkeypatch):
 def test_readers_return_what_another_store_wrote(open_store, clock):
     mine, theirs = open_store(clock=clock), open_store(clock=clock)
     scheduler = Scheduler(mine, clock=clock, fuzz=False)
-    assert mine.latest_marks() == {} and scheduler.due_now() == [] and summarize(mine, [])["totals"]["attempts"] == 0
+    assert mine.latest_marks() == {}
+    assert scheduler.due_now() == []
+    assert summarize(mine, [])["totals"]["attempts"] == 0
 
     their_scheduler = Scheduler(theirs, clock=clock, fuzz=False)
     theirs.mark_entry("s3/a", "again")
@@ -105,7 +107,8 @@ def test_readers_return_what_another_store_wrote(open_store, clock):
     totals = summarize(mine, [("s3", "Amazon S3", ["s3/a", "s3/b"])])["totals"]
     assert (totals["attempts"], totals["correct"], totals["learned"]) == (3, 2, 1)  # stats
     board = dashboard(mine, scheduler, TOPICS)
-    assert board.topics[0].attempts == 3 and board.readiness.basis == "exams"
+    assert board.topics[0].attempts == 3
+    assert board.readiness.basis == "exams"
     assert scheduler.due_now() == []  # due cards: not yet
     clock.advance(minutes=10)  # a card falls due while the app is open: no file changed, the reader sees it
     assert scheduler.due_now() == ["s3/a"]
@@ -116,7 +119,9 @@ def test_readers_return_what_another_store_wrote(open_store, clock):
     theirs.set_setting("theme", "light")
     assert mine.get_setting("theme") == "light"
     theirs.reset("s3")
-    assert mine.latest_marks() == {} and mine.attempt_count() == 0 and mine.cards() == {}
+    assert mine.latest_marks() == {}
+    assert mine.attempt_count() == 0
+    assert mine.cards() == {}
 
 
 @pytest.mark.parametrize("segment_size", [1, 3])

@@ -59,7 +59,8 @@ def below(module: str) -> set[str]:
 
 
 def test_the_figures_use_the_store_and_never_the_reverse():
-    assert "store" in below("stats") and "store" in below("dashboard")
+    assert "store" in below("stats")
+    assert "store" in below("dashboard")
     for figures in ("stats", "dashboard", "scheduler"):
         assert figures not in below("store"), figures
 

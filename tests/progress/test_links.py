@@ -54,16 +54,19 @@ def test_a_linked_data_file_is_moved_aside_as_the_link(name, content, data_dir, 
     (notice,) = store.notices
     assert notice.startswith(f"progress: {name} was a symbolic link (not followed); moved it to ")
     moved = Path(notice.split("moved it to ")[1].split(" and ")[0])
-    assert moved.is_symlink() and os.readlink(moved) == str(target)  # the link itself, kept
+    assert moved.is_symlink()
+    assert os.readlink(moved) == str(target)
     assert moved.name.startswith(Path(name).stem + ".symlink-")
-    assert mode(target) == 0o644 and target.read_bytes() == content  # the target: untouched
+    assert mode(target) == 0o644
+    assert target.read_bytes() == content
     assert store.get_setting("theme") != "planted"  # and never read
     store.set_setting("theme", "light")
     store.save_card("s3/b", {"due": "2026-01-01T00:00:00+00:00"})
     store.record_attempt("s3/q/2", answer="a", correct=True, seconds=1, mode="quiz")
     store.mark_entry("s3/b", "got")
     assert not (data_dir / name).is_symlink()  # written fresh, as a file of its own
-    assert mode(target) == 0o644 and target.read_bytes() == content
+    assert mode(target) == 0o644
+    assert target.read_bytes() == content
     assert sorted(os.listdir(outside)) == ["victim.json"]
 
 
@@ -80,7 +83,8 @@ def test_a_linked_subfolder_is_moved_aside_and_its_target_never_touched(name, da
     (notice,) = store.notices
     assert notice.startswith(f"progress: {name} is a symbolic link (not followed); moved it to ")
     assert (data_dir / f"{name}.symlink-20261127T190211Z").is_symlink()
-    assert (data_dir / name).is_dir() and not (data_dir / name).is_symlink()
+    assert (data_dir / name).is_dir()
+    assert not (data_dir / name).is_symlink()
     assert mode(data_dir / name) == 0o700
     store.save_card("s3/b", {"due": "2026-01-01T00:00:00+00:00"})
     store.record_attempt("s3/q/2", answer="a", correct=True, seconds=1, mode="quiz")
@@ -100,7 +104,8 @@ def test_a_folder_linked_while_running_is_never_written_into(data_dir, open_stor
     with pytest.raises(StoreWriteError, match="symbolic link"):
         store.save_card("s3/b", {"due": "2026-01-01T00:00:00+00:00"})
     assert store.cards() == {}  # a linked folder reads as empty: not followed
-    assert os.listdir(outside) == [] and mode(outside) == 0o755
+    assert os.listdir(outside) == []
+    assert mode(outside) == 0o755
 
 
 def test_a_linked_lock_file_is_moved_aside_and_its_target_not_truncated(data_dir, open_store, outside, clock):
@@ -113,7 +118,8 @@ def test_a_linked_lock_file_is_moved_aside_and_its_target_not_truncated(data_dir
     (notice,) = store.notices
     assert notice.startswith("progress: .lock was not a plain file (not followed); moved it to ")
     store.set_setting("theme", "light")  # the lock works, on a file of its own
-    assert target.read_text() == "keep me" and mode(target) == 0o644
+    assert target.read_text() == "keep me"
+    assert mode(target) == 0o644
     assert not (data_dir / ".lock").is_symlink()
 
 
@@ -124,7 +130,8 @@ def test_a_fifo_or_a_folder_in_place_of_a_data_file_is_moved_aside_without_block
     (data_dir / "cards" / "s3.json").unlink()
     (data_dir / "cards" / "s3.json").mkdir()
     store = open_store(clock=clock)
-    assert len(store.notices) == 2 and all("was not a regular file" in n for n in store.notices)
+    assert len(store.notices) == 2
+    assert all("was not a regular file" in n for n in store.notices)
     assert stat.S_ISFIFO(os.lstat(data_dir / "progress.not-a-file-20261127T190211Z.json").st_mode)
     assert (data_dir / "cards" / "s3.not-a-file-20261127T190211Z.json").is_dir()
     store.set_setting("theme", "light")
@@ -142,7 +149,8 @@ def test_a_linked_summaries_cache_is_replaced_not_written_through(data_dir, open
     (data_dir / "attempts" / "summaries.json").unlink()
     (data_dir / "attempts" / "summaries.json").symlink_to(target)
     store = open_store(segment_size=2)
-    assert store.attempt_count() == 5 and store.notices == []  # a cache: rebuilt, not followed
+    assert store.attempt_count() == 5
+    assert store.notices == []
     assert target.read_text() == "[" * 5000 + "]" * 5000
     assert not (data_dir / "attempts" / "summaries.json").is_symlink()
 
@@ -165,7 +173,8 @@ def test_the_data_folder_itself_may_be_a_link_the_user_made(tmp_path, outside):
             f"progress: the folder {tmp_path / 'mine'} can be read by other users (mode 755); "
             f"'chmod 700 {tmp_path / 'mine'}' keeps your progress private"
         ]
-    assert (outside / "progress.json").is_file() and mode(outside) == 0o755
+    assert (outside / "progress.json").is_file()
+    assert mode(outside) == 0o755
 
 
 # ---------------------------------------------------------------- item 2: folder modes, from the command line

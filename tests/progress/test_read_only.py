@@ -123,7 +123,9 @@ def test_a_folder_that_cannot_be_written_opens_read_only_and_every_write_is_one_
     (notice,) = store.notices
     assert notice == f"progress: {data_dir} cannot be written ({os.strerror(code)}): opened read-only"
     assert snapshot(store) == before  # everything reads
-    assert store.attempt_count() == 5 and store.get_setting("theme") == "dark" and store.new_notices() == []
+    assert store.attempt_count() == 5
+    assert store.get_setting("theme") == "dark"
+    assert store.new_notices() == []
     for name, write in WRITES.items():
         with pytest.raises(StoreWriteError) as caught:
             write(store)
@@ -137,7 +139,9 @@ def test_a_bad_file_in_a_read_only_folder_is_left_as_it_is_and_told_once(open_st
     (data_dir / "cards" / "s3.json").write_text("{not json")
     broken(errno.EROFS).on = True
     store = open_store(segment_size=2)
-    assert store.read_only and store.cards() == {} and store.card("s3/a") is None
+    assert store.read_only
+    assert store.cards() == {}
+    assert store.card("s3/a") is None
     assert store.notices[1] == "progress: cards/s3.json was not valid JSON; read as empty (the folder is read-only)"
     assert len(store.notices) == 2  # told once, however often it is read
     assert (data_dir / "cards" / "s3.json").read_text() == "{not json"  # not moved
@@ -164,12 +168,14 @@ def test_a_full_disk_refuses_each_write_in_one_line_and_keeps_what_was_there(ope
     for name, write in WRITES.items():
         with pytest.raises(StoreWriteError) as caught:
             write(store)
-        assert "No space left on device" in caught.value.message and "\n" not in caught.value.message, name
+        assert "No space left on device" in caught.value.message, name
+        assert "\n" not in caught.value.message, name
     assert snapshot(store) == before  # the store's view: unchanged
     disk.on = False
     assert list(data_dir.rglob("*.tmp")) == []  # no temp file left behind
     with ProgressStore.open(data_dir, segment_size=2) as other:
-        assert snapshot(other) == before and other.notices == []  # the files: whole and unchanged
+        assert snapshot(other) == before
+        assert other.notices == []
     store.record_attempt("s3/q/9", answer="b", correct=False, seconds=2, mode="quiz")  # space again: it works
     assert store.attempt_count() == 6
 
@@ -180,7 +186,9 @@ def test_a_full_disk_at_open_gives_a_read_only_store(tmp_path, monkeypatch):
     Broken(monkeypatch, data_dir, errno.ENOSPC).on = True
     store = ProgressStore.open(data_dir)
     try:
-        assert store.read_only and store.attempt_count() == 0 and store.cards() == {}
+        assert store.read_only
+        assert store.attempt_count() == 0
+        assert store.cards() == {}
         assert store.notices == [f"progress: {data_dir} cannot be written (No space left on device): opened read-only"]
     finally:
         store.close()
@@ -244,7 +252,8 @@ def test_a_real_folder_without_write_permission(open_store, data_dir):
     os.chmod(data_dir, 0o555)
     try:
         with ProgressStore.open(data_dir) as store:
-            assert store.read_only and store.get_setting("theme") == "dark"
+            assert store.read_only
+            assert store.get_setting("theme") == "dark"
             with pytest.raises(StoreWriteError, match="read-only"):
                 store.set_setting("theme", "light")
     finally:

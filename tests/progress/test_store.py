@@ -43,8 +43,10 @@ def test_entries_seen_and_marked(open_store, clock):
     assert store.learned_entries() == set()
 
     never = store.entry_state("dynamodb/wcu")
-    assert never.seen_at is None and never.marks == [] and not never.learned
-    with pytest.raises(ValueError):
+    assert never.seen_at is None
+    assert never.marks == []
+    assert not never.learned
+    with pytest.raises(ValueError, match="mark must be 'got' or 'again'"):
         store.mark_entry("dynamodb/rcu", "maybe")
 
 
@@ -60,7 +62,8 @@ def test_attempts_are_kept_whole(open_store, clock):
     third = store.record_attempt("dynamodb/q/optimistic-locking", answer="A", correct=True, seconds=8, mode="quiz")
 
     assert isinstance(first, Attempt)
-    assert first.question_id == "dynamodb/q/optimistic-locking" and first.topic == "dynamodb"
+    assert first.question_id == "dynamodb/q/optimistic-locking"
+    assert first.topic == "dynamodb"
     assert (first.answer, first.correct, first.seconds, first.mode, first.session_id) == (
         "B",
         False,
@@ -68,8 +71,10 @@ def test_attempts_are_kept_whole(open_store, clock):
         "quiz",
         session,
     )
-    assert second.topic == "dynamodb" and second.session_id is None
-    assert first.at == clock.now - timedelta(seconds=60) and first.at.tzinfo is not None
+    assert second.topic == "dynamodb"
+    assert second.session_id is None
+    assert first.at == clock.now - timedelta(seconds=60)
+    assert first.at.tzinfo is not None
     assert len({first.id, second.id, third.id}) == 3
 
     assert list(store.attempts()) == [first, second, third]
@@ -92,7 +97,9 @@ def test_sessions_position_settings(open_store, clock):
     assert store.finish_session(session, 7, 10)
     assert not store.finish_session("no-such-session", 1, 1)
     (kept,) = store.sessions()
-    assert kept.id == session and kept.topics == ("s3", "dynamodb") and kept.mode == "exam"
+    assert kept.id == session
+    assert kept.topics == ("s3", "dynamodb")
+    assert kept.mode == "exam"
     assert (kept.score, kept.total) == (7, 10)
     assert kept.ended - kept.started == timedelta(minutes=20)
 
@@ -129,7 +136,7 @@ def test_scheduler_cards(open_store, clock):
     store.save_card("dynamodb/rcu", {**fsrs_state, "due": "2026-11-27T00:00:00+00:00"})
     assert sorted(store.due_cards()) == ["dynamodb/q/optimistic-locking", "dynamodb/rcu"]
     for bad in ({"state": 1}, {"due": "tomorrow"}, {"due": "2026-11-28T19:02:11"}):
-        with pytest.raises(ValueError):
+        with pytest.raises(ValueError, match="a card state needs 'due'"):
             store.save_card("dynamodb/rcu", bad)
 
 
@@ -174,7 +181,7 @@ def test_files_hold_the_schema_version_and_every_time_is_aware_utc(open_store, d
 
 def test_clock_must_be_timezone_aware(open_store):
     store = open_store(clock=lambda: datetime(2026, 1, 1, 12, 0))
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="timezone-aware"):
         store.mark_seen("s3/a")
 
 
@@ -275,7 +282,8 @@ def test_each_recording_call_fsyncs_file_and_folder_before_returning(open_store,
     for name, call in calls.items():
         synced.clear()
         call()
-        assert "file" in synced and "folder" in synced, name
+        assert "file" in synced, name
+        assert "folder" in synced, name
         assert synced.index("file") < synced.index("folder"), name  # data first, then the rename
 
     # And another process (here: another store, sharing no memory) sees it all at once.
@@ -312,7 +320,8 @@ def test_read_modify_writes_build_on_what_another_store_wrote(open_store):
     for store in (one, two, one, two, one):
         store.update_setting("count", lambda n: n + 1, 0)
         store.update_card("s3/a", lambda s: {"due": "2026-12-01T00:00:00+00:00", "n": (s or {"n": 0})["n"] + 1})
-    assert two.get_setting("count") == 5 and one.card("s3/a") == {"due": "2026-12-01T00:00:00+00:00", "n": 5}
+    assert two.get_setting("count") == 5
+    assert one.card("s3/a") == {"due": "2026-12-01T00:00:00+00:00", "n": 5}
 
     def spoil(state):
         state["n"] = 99  # the change works on a copy: nothing is stored unless it is returned
