@@ -11,8 +11,8 @@ config     ``AWSTUTOR_CONFIG_DIR``     ``lessons/`` with extra course files
 cache      ``AWSTUTOR_CACHE_DIR``      the search index (rebuilt at will)
 =========  ==========================  ================================
 
-Folders are created lazily (by whoever writes), with mode 0700: remote boxes are
-shared.
+Folders are created lazily (by whoever writes), with mode 0700 (remote boxes are
+shared); a folder that exists keeps its mode (see :func:`ensure_private_dir`).
 
 This module is on the path of every command, ``awstutor lookup`` included, so it
 stays cheap: on Linux the XDG base directories are read directly (exactly what
@@ -92,11 +92,17 @@ class Locations:
 
 
 def ensure_private_dir(path: Path) -> Path:
-    """Create ``path`` (and parents) if needed; make the leaf 0700."""
-    path.mkdir(parents=True, exist_ok=True, mode=0o700)
+    """Create ``path`` (and parents) if needed, the leaf with mode 0700.
+
+    A folder that exists keeps its mode: it may be shared on purpose (never
+    ``chmod`` what awstutor did not create). Raises ``OSError`` when ``path``
+    cannot be created, or is a link or a file.
+    """
+    from progress.errors import BadFile
+    from progress.files import make_folder
+
     try:
-        if path.stat().st_mode & 0o077:
-            path.chmod(0o700)
-    except OSError:
-        pass
+        make_folder(path, parents=True)
+    except BadFile as bad:
+        raise NotADirectoryError(f"{path} {bad.detail}") from None
     return path

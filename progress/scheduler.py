@@ -22,9 +22,17 @@ Ratings:
   numeric     <= 20      >= 90
   ==========  =========  =========
 
-FSRS (the ``fsrs`` package) is used with no learning or relearning steps, so
-it only schedules in days. The short term is ours: :class:`ReviewQueue` holds
-what is due now and brings a failed card back later in the same session.
+FSRS (the ``fsrs`` package) schedules every card. "Again" means soon: a card
+rated Again comes back after :data:`LEARNING_STEP` (10 minutes: FSRS's single
+learning step for a new card, its relearning step for a known one), so the due
+list offers it again in the same study session; Hard on a new card means 15
+minutes. Good and Easy go to FSRS's long-term schedule (days), as before.
+Within a review session, :class:`ReviewQueue` also brings a failed card back
+after a few others.
+
+Rating is a read-modify-write of the card under the store's lock
+(:meth:`~progress.store.ProgressStore.update_card`): two processes rating one
+card at once keep both reviews.
 """
 
 from __future__ import annotations
@@ -32,10 +40,11 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta, tzinfo
 from typing import TYPE_CHECKING, Any
 
-from progress.schema import parse_time, topic_of
+from progress.limits import parse_time
+from progress.schema import topic_of
 
 if TYPE_CHECKING:
     from progress.store import ProgressStore
@@ -52,6 +61,7 @@ THRESHOLDS: dict[str, tuple[float, float]] = {
     "numeric": (20, 90),
 }
 REQUEUE_GAP = 3  # a failed card comes back after this many other cards (or at the end)
+LEARNING_STEP = timedelta(minutes=10)  # when a card rated Again is due again
 
 
 def rating_for_answer(correct: bool, seconds: float | None, question_type: str = "single") -> int:
@@ -88,7 +98,8 @@ class Scheduler:
         if self._fsrs is None:
             from fsrs import Scheduler as FSRS
 
-            self._fsrs = FSRS(learning_steps=(), relearning_steps=(), enable_fuzzing=self._fuzz)
+            steps = (LEARNING_STEP,)
+            self._fsrs = FSRS(learning_steps=steps, relearning_steps=steps, enable_fuzzing=self._fuzz)
         return self._fsrs
 
     def now(self) -> datetime:
@@ -99,29 +110,44 @@ class Scheduler:
 
     # ------------------------------------------------------------ rating
 
-    def rate(self, card_id: str, rating: int, *, seconds: float | None = None) -> dict:
-        """Rate a card now; the new state is on disk when this returns."""
-        from fsrs import Card, Rating
+    def rate(self, card_id: str, rating: int, *, seconds: float | None = None) -> dict[str, Any]:
+        """Rate a card now; the new state is on disk when this returns.
 
-        state = self.store.card(card_id)
-        if state and "fsrs" in state:
-            card = Card.from_dict(state["fsrs"])
-        else:
-            # fsrs makes a time-based id (and sleeps 1 ms) when given none: derive a stable one.
-            card = Card(card_id=int.from_bytes(hashlib.blake2b(card_id.encode(), digest_size=6).digest(), "big"))
-        now = self.now()
+        The card is read, reviewed and written under the store's lock, so a
+        rating made meanwhile by another process is built on, never lost."""
+        from fsrs import Rating
+
+        _ = self.fsrs  # imported before the lock is taken
         duration = int(seconds * 1000) if seconds is not None else None
-        card, _ = self.fsrs.review_card(card, Rating(rating), review_datetime=now, review_duration=duration)
-        due = card.due.astimezone(UTC)
-        new_state = {
-            "due": due.isoformat(),
-            "fsrs": card.to_dict(),
-            "reviews": (state or {}).get("reviews", 0) + 1,
-            "lapses": (state or {}).get("lapses", 0) + (1 if rating == AGAIN else 0),
-            "last_rating": RATING_NAMES[rating],
-        }
-        self.store.save_card(card_id, new_state)
-        return new_state
+
+        def review(state: dict[str, Any] | None) -> dict[str, Any]:
+            card = self._review(card_id, state, Rating(rating), self.now(), duration)
+            return {
+                "due": card.due.astimezone(UTC).isoformat(),
+                "fsrs": card.to_dict(),
+                "reviews": _whole((state or {}).get("reviews")) + 1,
+                "lapses": _whole((state or {}).get("lapses")) + (1 if rating == AGAIN else 0),
+                "last_rating": RATING_NAMES[rating],
+            }
+
+        return self.store.update_card(card_id, review)
+
+    def _review(
+        self, card_id: str, state: dict[str, Any] | None, rating: Any, now: datetime, duration: int | None
+    ) -> Any:
+        """FSRS's review of the stored card; a stored FSRS state it cannot use (hand-edited,
+        out of range) is started afresh rather than failing the rating."""
+        from fsrs import Card
+
+        if state and isinstance(state.get("fsrs"), dict):
+            try:
+                card = Card.from_dict(state["fsrs"])
+                return self.fsrs.review_card(card, rating, review_datetime=now, review_duration=duration)[0]
+            except (KeyError, TypeError, ValueError, OverflowError):
+                pass
+        # fsrs makes a time-based id (and sleeps 1 ms) when given none: derive a stable one.
+        card = Card(card_id=int.from_bytes(hashlib.blake2b(card_id.encode(), digest_size=6).digest(), "big"))
+        return self.fsrs.review_card(card, rating, review_datetime=now, review_duration=duration)[0]
 
     def rate_answer(self, question_id: str, question_type: str, correct: bool, seconds: float | None) -> int:
         rating = rating_for_answer(correct, seconds, question_type)
@@ -164,7 +190,7 @@ class Scheduler:
         future = [due for due, _ in self._dues() if due > now]
         return future[0] if future else None
 
-    def forecast(self, days: int, today: date, tz: Any = None) -> list[tuple[date, int]]:
+    def forecast(self, days: int, today: date, tz: tzinfo | None = None) -> list[tuple[date, int]]:
         """Cards falling due on each local day from ``today`` (overdue ones count today)."""
         counts = {today + timedelta(days=n): 0 for n in range(days)}
         last = today + timedelta(days=days - 1)
@@ -174,6 +200,11 @@ class Scheduler:
             if day <= last:
                 counts[day] += 1
         return sorted(counts.items())
+
+
+def _whole(value: Any) -> int:
+    """A stored count (0 when missing or not a sane whole number)."""
+    return value if isinstance(value, int) and not isinstance(value, bool) and 0 <= value < 10**9 else 0
 
 
 @dataclass

@@ -211,10 +211,9 @@ def _export(args: argparse.Namespace) -> int:
 
 
 def _import(args: argparse.Namespace) -> int:
-    import json
     from pathlib import Path
 
-    from progress.schema import InvalidImport
+    from progress.schema import InvalidImport, check_export, load_export
 
     name = "standard input" if args.file == "-" else args.file
     try:
@@ -222,14 +221,7 @@ def _import(args: argparse.Namespace) -> int:
     except OSError as error:
         raise UsageError(f"cannot import {name}: {error.strerror or error}") from None
     try:
-        data = json.loads(raw.decode("utf-8"))
-    except UnicodeDecodeError:
-        raise UsageError(f"cannot import {name}: not UTF-8 text") from None
-    except json.JSONDecodeError as error:
-        raise UsageError(f"cannot import {name}: not valid JSON (line {error.lineno}: {error.msg})") from None
-    from progress.schema import check_export
-
-    try:
+        data = load_export(raw)  # not JSON, too deep, a number too long: one line
         check_export(data)  # before opening the store: a bad file changes nothing
     except InvalidImport as error:
         raise UsageError(f"cannot import {name}: {error.message}") from None

@@ -7,8 +7,11 @@ import subprocess
 import sys
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
+
+from progress.store import ProgressStore
 
 ROOT = Path(__file__).resolve().parents[2]
 WRITER = Path(__file__).resolve().parent / "writer.py"
@@ -20,13 +23,11 @@ def data_dir(tmp_path: Path) -> Path:
 
 
 @pytest.fixture
-def open_store(data_dir: Path) -> Iterator[Callable[..., object]]:
+def open_store(data_dir: Path) -> Iterator[Callable[..., ProgressStore]]:
     """``open_store(**kwargs)`` opens a ProgressStore on ``data_dir`` (or ``path=``); all are closed after."""
-    from progress.store import ProgressStore
+    opened: list[ProgressStore] = []
 
-    opened = []
-
-    def opener(path: Path | None = None, **kwargs: object) -> ProgressStore:
+    def opener(path: Path | None = None, **kwargs: Any) -> ProgressStore:
         store = ProgressStore.open(path or data_dir, **kwargs)
         opened.append(store)
         return store

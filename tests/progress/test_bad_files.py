@@ -1,4 +1,4 @@
-"""Bad files are moved aside and told; schema 1 migrates (requirement 6)."""
+"""Bad files are moved aside and told; a file of another schema version too (requirement 6)."""
 
 from __future__ import annotations
 
@@ -7,10 +7,6 @@ import re
 from pathlib import Path
 
 import pytest
-from tinydb import TinyDB
-
-from progress import schema
-from progress.store import ProgressStore
 
 GOOD_MAIN = {"meta": {"1": {"schema": 2, "kind": "main"}}, "settings": {"1": {"key": "theme", "value": "dark"}}}
 
@@ -53,7 +49,7 @@ def aside_files(folder: Path) -> list[Path]:
 @pytest.mark.parametrize("case", list(BAD_MAIN))
 def test_a_bad_progress_file_is_moved_aside_and_the_store_starts_fresh(case, data_dir, open_store, clock):
     raw, reason, words = BAD_MAIN[case]
-    data_dir.mkdir(parents=True)
+    data_dir.mkdir(parents=True, mode=0o700)
     (data_dir / "progress.json").write_bytes(raw)
 
     store = open_store(clock=clock)
@@ -63,7 +59,9 @@ def test_a_bad_progress_file_is_moved_aside_and_the_store_starts_fresh(case, dat
     assert moved.read_bytes() == raw  # kept as it was, byte for byte
     (notice,) = store.notices
     assert notice.startswith("progress: progress.json ")
-    assert words in notice and str(moved) in notice and "started fresh" in notice
+    assert words in notice
+    assert str(moved) in notice
+    assert "started fresh" in notice
     assert "\n" not in notice
     assert store.get_setting("theme") is None  # fresh
     store.set_setting("theme", "light")  # and it works
@@ -71,7 +69,7 @@ def test_a_bad_progress_file_is_moved_aside_and_the_store_starts_fresh(case, dat
 
 
 def test_moving_aside_never_overwrites(data_dir, open_store, clock):
-    data_dir.mkdir(parents=True)
+    data_dir.mkdir(parents=True, mode=0o700)
     for attempt in range(3):
         (data_dir / "progress.json").write_text(f"broken {attempt}")
         store = open_store(clock=clock)  # the same second each time: the name needs a counter
@@ -103,7 +101,7 @@ def shard(*cards: str, schema: int = 3) -> bytes:
         (b'{"cards": {}}', "wrong-shape"),  # no meta: every shard has one
         (b"\x00\x00\x00", "corrupt"),
         (b'{"meta": {"1": {"schema": 3, "kind": "main"}}}', "wrong-shape"),
-        (shard("s3/a", schema=2), "wrong-shape"),  # shards are schema 3
+        (shard("s3/a", schema=2), "older-schema-v2"),  # shards are schema 3
         (shard("s3/a", "ec2/b"), "wrong-shape"),  # a card of another topic
     ],
 )
@@ -119,7 +117,9 @@ def test_a_bad_card_shard_is_moved_aside_and_the_other_shards_are_kept(raw, reas
     assert moved.name == f"s3.{reason}-20261127T190211Z.json"
     assert moved.read_bytes() == raw
     (notice,) = store.notices  # found at open
-    assert notice.startswith("progress: cards/s3.json ") and "started fresh" in notice and "\n" not in notice
+    assert notice.startswith("progress: cards/s3.json ")
+    assert "started fresh" in notice
+    assert "\n" not in notice
     assert store.cards() == {"ec2/b": {"due": "2026-01-02T00:00:00+00:00"}}  # the other shard is intact
     assert store.get_setting("theme") == "dark"  # and the other files
     assert [p.name for p in store.moved_aside()] == [moved.name]
@@ -137,59 +137,73 @@ def test_a_shard_broken_while_running_is_handled_on_the_next_read(data_dir, open
     store.save_card("ec2/b", {"due": "2026-01-01T00:00:00+00:00"})
     (data_dir / "cards" / "ec2.json").write_text("{oops")
     assert store.card("ec2/b") is None
-    assert len(store.notices) == 1 and "cards/ec2.json was not valid JSON" in store.notices[0]
+    assert len(store.notices) == 1
+    assert "cards/ec2.json was not valid JSON" in store.notices[0]
     assert store.due_cards() == ["s3/a"]
 
 
-@pytest.mark.parametrize(
-    ("raw", "reason"),
-    [
-        (
-            b'{"meta": {"1": {"schema": 2, "kind": "cards"}}, "cards": {"1": {"card": "s3/a", "state": {}}}}',
-            "wrong-shape",
-        ),
-        (b'{"meta": {"1": {"schema": 2, "kind": "cards"}}, "cards": {"1": {"card": "s3/a", "sta', "truncated"),
-        (b'{"meta": {"1": {"schema": 4, "kind": "cards"}}}', "newer-schema-v4"),
-        (b'{"cards": {}}', "wrong-shape"),  # no meta: a schema-2 file always has one
-    ],
-)
-def test_a_bad_schema_2_cards_file_is_moved_aside_not_migrated(raw, reason, data_dir, open_store, clock):
-    store = open_store(clock=clock)
-    store.set_setting("theme", "dark")
-    store.save_card("ec2/b", {"due": "2026-01-02T00:00:00+00:00"})
-    store.close()
-    (data_dir / "cards.json").write_bytes(raw)
-    store = open_store(clock=clock)
-    (moved,) = aside_files(data_dir)
-    assert moved.name == f"cards.{reason}-20261127T190211Z.json"
-    assert moved.read_bytes() == raw
-    assert len(store.notices) == 1 and "cards.json" in store.notices[0]
-    assert store.cards() == {"ec2/b": {"due": "2026-01-02T00:00:00+00:00"}}
-    assert store.get_setting("theme") == "dark"  # the other files are untouched
-    assert not (data_dir / "cards.json").exists()
-
-
-def test_a_bad_segment_is_moved_aside_and_the_rest_is_kept(data_dir, open_store, clock):
-    store = open_store(clock=clock, segment_size=3)
-    for i in range(8):
+def answers(store, count: int, start: int = 0) -> None:
+    for i in range(start, start + count):
         store.record_attempt(f"s3/q/{i}", answer="a", correct=True, seconds=1, mode="quiz")
+
+
+def test_a_bad_sealed_segment_is_found_at_open_moved_aside_and_told_with_its_count(data_dir, open_store, clock):
+    store = open_store(clock=clock, segment_size=3)
+    answers(store, 8)
+    assert store.attempt_count() == 8  # the fold of the sealed segments is cached, with each one's count
     store.close()
     sealed = data_dir / "attempts" / "000002.json"
     raw = sealed.read_bytes()[:-20]
     sealed.write_bytes(raw)
 
     store = open_store(clock=clock, segment_size=3)
-    assert store.notices == []  # sealed segments are read when needed, not at open
+    (notice,) = store.notices  # at open, not only when an aggregate happens to read it
+    assert notice.startswith("progress: attempts/000002.json was cut short")
+    assert "went on without its 3 answers" in notice
+    assert "\n" not in notice
     questions = sorted(a.question_id for a in store.attempts())
     assert questions == ["s3/q/0", "s3/q/1", "s3/q/2", "s3/q/6", "s3/q/7"]
-    (notice,) = store.notices
-    assert notice.startswith("progress: attempts/000002.json was cut short")
-    assert "went on without its records" in notice
     (moved,) = aside_files(data_dir / "attempts")
-    assert moved.name == "000002.truncated-20261127T190211Z.json" and moved.read_bytes() == raw
+    assert moved.name == "000002.truncated-20261127T190211Z.json"
+    assert moved.read_bytes() == raw
+    assert str(moved) in notice
     assert store.attempt_count() == 5
-    store.record_attempt("s3/q/9", answer="a", correct=True, seconds=1, mode="quiz")
+    answers(store, 1, start=9)
     assert store.attempt_count() == 6
+    assert len(store.notices) == 1  # told once
+
+
+def test_without_the_cache_the_count_is_not_guessed(data_dir, open_store, clock):
+    store = open_store(clock=clock, segment_size=3)
+    answers(store, 8)
+    store.close()
+    (data_dir / "attempts" / "summaries.json").unlink(missing_ok=True)
+    (data_dir / "attempts" / "000001.json").write_text("{")
+    store = open_store(clock=clock, segment_size=3)
+    (notice,) = store.notices
+    assert notice.startswith("progress: attempts/000001.json was cut short")
+    assert "went on without its answers" in notice
+
+
+def test_a_segment_broken_while_running_is_told_through_new_notices(data_dir, open_store, clock):
+    store = open_store(clock=clock, segment_size=3)
+    for entry in range(7):
+        store.mark_entry(f"s3/e{entry}", "got")
+    assert store.new_notices() == []
+    assert len(store.learned_entries()) == 7
+    (data_dir / "marks" / "000001.json").write_bytes(b"\x00garbage")  # another program, while the app runs
+    assert store.learned_entries() == {f"s3/e{n}" for n in range(3, 7)}
+    (fresh,) = store.new_notices()
+    assert fresh.startswith("progress: marks/000001.json was not valid JSON")
+    assert "went on without its 3 marks" in fresh
+    assert store.new_notices() == []  # each notice is handed out once
+    (data_dir / "marks" / "000003.json").write_text("[]")  # the open segment
+    assert len(store.learned_entries()) == 3
+    (fresh,) = store.new_notices()
+    assert fresh.startswith("progress: marks/000003.json did not hold awstutor progress")
+    assert "went on without its 1 mark;" not in fresh
+    assert fresh.endswith("went on without its 1 mark")
+    assert len(store.notices) == 2
 
 
 def test_a_bad_open_segment_is_found_at_open(data_dir, open_store, clock):
@@ -200,7 +214,8 @@ def test_a_bad_open_segment_is_found_at_open(data_dir, open_store, clock):
     last = data_dir / "attempts" / "000002.json"
     last.write_text('{"meta": {"1": {"schema": 2, "kind": "attempts"}}, "attempts": {"1": {"id": "x"}}}')
     store = open_store(clock=clock, segment_size=3)
-    assert len(store.notices) == 1 and "attempts/000002.json did not hold awstutor progress" in store.notices[0]
+    assert len(store.notices) == 1
+    assert "attempts/000002.json did not hold awstutor progress" in store.notices[0]
     store.record_attempt("s3/q/9", answer="a", correct=True, seconds=1, mode="quiz")
     assert [a.question_id for a in store.attempts()] == ["s3/q/0", "s3/q/1", "s3/q/2", "s3/q/9"]
 
@@ -211,142 +226,68 @@ def test_a_file_broken_while_running_is_handled_on_the_next_read(data_dir, open_
     other_writer = data_dir / "progress.json"
     other_writer.write_text("{oops")  # as if another program scribbled on it
     assert store.get_setting("theme") is None
-    assert len(store.notices) == 1 and "moved it to" in store.notices[0]
+    assert len(store.notices) == 1
+    assert "moved it to" in store.notices[0]
     store.set_setting("theme", "light")
     assert store.get_setting("theme") == "light"
 
 
-# ---------------------------------------------------------------- migration from schema 1
+# ---------------------------------------------------------------- files of another schema version
+
+GOOD = {
+    "progress.json": {"meta": {"1": {"schema": 2, "kind": "main"}}},
+    "cards/s3.json": {"meta": {"1": {"schema": 3, "kind": "cards"}}},
+    "attempts/000001.json": {"meta": {"1": {"schema": 2, "kind": "attempts"}}},
+    "marks/000001.json": {"meta": {"1": {"schema": 2, "kind": "marks"}}},
+}
+OTHER_VERSIONS = [
+    ("progress.json", {"entries": {}}, "older-schema-v1"),  # the first layout wrote no meta table
+    ("progress.json", {"meta": {"1": {"schema": 1}}, "entries": {}}, "older-schema-v1"),
+    ("progress.json", {"meta": {"1": {"schema": 7, "kind": "main"}}}, "newer-schema-v7"),
+    ("cards/s3.json", {"meta": {"1": {"schema": 2, "kind": "cards"}}, "cards": {}}, "older-schema-v2"),
+    ("cards/s3.json", {"meta": {"1": {"schema": 4, "kind": "cards"}}}, "newer-schema-v4"),
+    ("attempts/000001.json", {"meta": {"1": {"schema": 1, "kind": "attempts"}}}, "older-schema-v1"),
+    ("marks/000001.json", {"meta": {"1": {"schema": 3, "kind": "marks"}}}, "newer-schema-v3"),
+]
 
 
-def write_v1(data_dir: Path, *, with_meta: bool = True) -> dict:
-    """A schema-1 store: one plain TinyDB file (default storage and table layout)."""
-    data_dir.mkdir(parents=True, exist_ok=True)
-    db = TinyDB(data_dir / "progress.json")
-    if with_meta:
-        db.table("meta").insert({"schema": 1})
-    db.table("entries").insert_multiple(
-        [
-            {
-                "entry": "s3/versioning",
-                "first_seen": "2026-10-01T08:00:00+00:00",
-                "last_seen": "2026-10-03T08:00:00Z",
-                "marks": [
-                    {"at": "2026-10-01T08:05:00+00:00", "mark": "again"},
-                    {"at": "2026-10-02T08:05:00+02:00", "mark": "got"},
-                ],
-            },
-            {"entry": "s3/lifecycle", "first_seen": "2026-10-01T09:00:00+00:00", "last_seen": None, "marks": []},
-        ]
-    )
-    attempts = [
-        {
-            "id": f"v1-{i}",
-            "at": f"2026-10-{1 + i % 20:02d}T10:{i % 60:02d}:00+00:00",
-            "question": f"s3/q/{i % 4}",
-            "answer": "B",
-            "correct": i % 2 == 0,
-            "seconds": 3.5,
-            "mode": "quiz",
-            "session": "sess-1" if i < 5 else None,
-        }
-        for i in range(25)
-    ]
-    db.table("attempts").insert_multiple(attempts)
-    db.table("sessions").insert(
-        {
-            "id": "sess-1",
-            "mode": "quiz",
-            "topics": ["s3"],
-            "started": "2026-10-01T10:00:00+00:00",
-            "ended": "2026-10-01T10:10:00+00:00",
-            "score": 3,
-            "total": 5,
-        }
-    )
-    db.table("position").insert({"topic": "s3", "entry": "s3/lifecycle"})
-    db.table("settings").insert({"key": "theme", "value": "dark"})
-    db.table("cards").insert({"card": "s3/versioning", "state": {"due": "2026-10-05T00:00:00+00:00", "stability": 2}})
-    db.close()
-    return {"attempts": attempts}
-
-
-def check_v1_content(store: ProgressStore, v1: dict) -> None:
-    assert sorted(a.id for a in store.attempts()) == sorted(a["id"] for a in v1["attempts"])
-    first = next(a for a in store.attempts() if a.id == "v1-0")
-    assert (first.question_id, first.answer, first.correct, first.session_id) == ("s3/q/0", "B", True, "sess-1")
-    state = store.entry_state("s3/versioning")
-    assert [m for _, m in state.marks] == ["again", "got"] and state.learned
-    assert state.marks[1][0].isoformat() == "2026-10-02T06:05:00+00:00"  # normalised to UTC
-    assert state.seen_at.isoformat() == "2026-10-03T08:00:00+00:00"
-    assert store.entry_state("s3/lifecycle").first_seen is not None
-    (session,) = store.sessions()
-    assert (session.id, session.score, session.total) == ("sess-1", 3, 5)
-    assert store.position() == ("s3", "s3/lifecycle")
-    assert store.get_setting("theme") == "dark"
-    assert store.card("s3/versioning") == {"due": "2026-10-05T00:00:00+00:00", "stability": 2}
-    assert store.question_stats()["s3/q/1"].attempts == 6
-
-
-@pytest.mark.parametrize("with_meta", [True, False])
-def test_schema_1_migrates_keeping_every_record(with_meta, data_dir, open_store):
-    v1 = write_v1(data_dir, with_meta=with_meta)
-    original = (data_dir / "progress.json").read_bytes()
-    store = open_store(segment_size=10)
-    check_v1_content(store, v1)
-    assert len(store.notices) == 1 and "from schema 1 to 3" in store.notices[0]
-    assert (data_dir / "progress.schema-v1-backup.json").read_bytes() == original
-    assert str(data_dir / "progress.schema-v1-backup.json") in store.notices[0]
-    main = json.loads((data_dir / "progress.json").read_text())
-    assert main["meta"]["1"] == {"schema": 2, "kind": "main"}  # the main file's layout is the same in schema 3
-    assert not (data_dir / "cards.json").exists()
-    cards = json.loads((data_dir / "cards" / "s3.json").read_text())
-    assert cards["meta"]["1"] == {"schema": 3, "kind": "cards"} and len(cards["cards"]) == 1
-    assert [p.name for p in sorted((data_dir / "attempts").glob("0*.json"))] == [
-        "000001.json",
-        "000002.json",
-        "000003.json",
-    ]
-    store.close()
-
-    again = open_store(segment_size=10)  # migrating is done once
-    assert again.notices == []
-    check_v1_content(again, v1)
-
-
-@pytest.mark.parametrize("stop_after", ["backup", "cards", "attempts", "marks"])
-def test_a_migration_killed_half_way_is_redone_without_doubles(stop_after, data_dir, open_store):
-    v1 = write_v1(data_dir)
-
-    class Killed(Exception):
-        pass
-
-    def hook(step: str) -> None:
-        if step == stop_after:
-            raise Killed(step)
-
-    with pytest.raises(Killed):
-        ProgressStore.open(data_dir, segment_size=10, migration_hook=hook)
-    assert schema.schema_of(json.loads((data_dir / "progress.json").read_text()), "main") == 1  # still in force
-
-    store = open_store(segment_size=10)
-    check_v1_content(store, v1)
-    assert store.attempt_count() == 25
-    assert len(list((data_dir).glob("progress.schema-v1-backup*.json"))) == 1
-
-
-def test_a_v1_file_of_the_wrong_shape_is_moved_aside_not_migrated(data_dir, open_store, clock):
-    data_dir.mkdir(parents=True)
-    raw = json.dumps({"meta": {"1": {"schema": 1}}, "attempts": {"1": {"id": "x", "correct": "yes"}}}).encode()
-    (data_dir / "progress.json").write_bytes(raw)
+@pytest.mark.parametrize(("name", "content", "reason"), OTHER_VERSIONS)
+def test_a_file_of_another_schema_version_is_moved_aside_and_told(name, content, reason, data_dir, open_store, clock):
     store = open_store(clock=clock)
-    (moved,) = aside_files(data_dir)
-    assert moved.name.startswith("progress.wrong-shape-") and moved.read_bytes() == raw
-    assert store.attempt_count() == 0
+    store.set_setting("theme", "dark")
+    store.save_card("s3/a", {"due": "2026-01-01T00:00:00+00:00"})
+    store.save_card("ec2/b", {"due": "2026-01-02T00:00:00+00:00"})
+    store.record_attempt("s3/q/1", answer="a", correct=True, seconds=1, mode="quiz")
+    store.mark_entry("s3/a", "got")
+    store.close()
+    assert json.loads((data_dir / name).read_text())["meta"] == GOOD[name]["meta"]  # the versions written today
+    raw = json.dumps(content).encode()
+    (data_dir / name).write_bytes(raw)
+
+    store = open_store(clock=clock)
+    (moved,) = aside_files((data_dir / name).parent)
+    assert moved.name == f"{Path(name).stem}.{reason}-20261127T190211Z.json"
+    assert moved.read_bytes() == raw  # kept as it was
+    (notice,) = store.notices
+    newer = reason.startswith("newer")
+    assert notice.startswith(f"progress: {name} is from {'a newer' if newer else 'an older'} awstutor (schema v")
+    assert str(moved) in notice
+    assert "\n" not in notice
+    kind = Path(name).parent.name or "main"
+    assert (store.get_setting("theme") is None) == (kind == "main")  # only that file starts fresh
+    assert (store.card("s3/a") is None) == (kind == "cards")
+    assert store.card("ec2/b") is not None
+    assert store.attempt_count() == (0 if kind == "attempts" else 1)
+    assert store.learned_entries() == (set() if kind == "marks" else {"s3/a"})
+    store.set_setting("theme", "light")  # and every kind is written again in today's version
+    store.save_card("s3/c", {"due": "2026-01-03T00:00:00+00:00"})
+    store.record_attempt("s3/q/2", answer="a", correct=True, seconds=1, mode="quiz")
+    store.mark_entry("s3/c", "again")
+    assert json.loads((data_dir / name).read_text())["meta"] == GOOD[name]["meta"]
 
 
 def test_files_and_moved_aside_are_listed(data_dir, open_store, clock):
-    data_dir.mkdir(parents=True)
+    data_dir.mkdir(parents=True, mode=0o700)
     (data_dir / "progress.json").write_text("nope")
     store = open_store(clock=clock)
     store.record_attempt("s3/q/1", answer="a", correct=True, seconds=1, mode="quiz")

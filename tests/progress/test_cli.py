@@ -38,7 +38,7 @@ def filled(course_topic):
         store.record_attempt(f"{topic_id}/q/one", answer="A", correct=correct, seconds=2, mode="quiz")
     store.record_attempt("other-topic/gen/x1", answer="A", correct=False, seconds=2, mode="drill")
     store.save_card(entries[0], {"due": "2000-01-01T00:00:00+00:00"})
-    store.save_card(f"{topic_id}/q/one", {"due": "2999-01-01T00:00:00+00:00"})
+    store.save_card(f"{topic_id}/q/one", {"due": "2199-01-01T00:00:00+00:00"})
     session = store.start_session("quiz", [topic_id])
     store.finish_session(session, 3, 4)
     store.set_setting("theme", "dark")
@@ -59,7 +59,8 @@ def test_progress_json(capsys, filled, course_topic):
     data = json.loads(out)
     first = data["topics"][0]
     assert set(first) >= {"id", "title", "entries", "learned", "attempts", "correct", "due"}
-    assert first["id"] == course_topic[0] and first["title"] == course_topic[1]
+    assert first["id"] == course_topic[0]
+    assert first["title"] == course_topic[1]
     assert (first["entries"], first["learned"], first["attempts"], first["correct"], first["due"]) == (
         len(course_topic[2]),
         1,
@@ -68,10 +69,12 @@ def test_progress_json(capsys, filled, course_topic):
         1,
     )
     assert set(data["totals"]) >= {"learned", "attempts", "correct", "due"}
-    assert data["totals"]["attempts"] == 5 and data["totals"]["learned"] == 1
+    assert data["totals"]["attempts"] == 5
+    assert data["totals"]["learned"] == 1
     assert data["streak_days"] == 1
     assert any(t["id"] == "other-topic" for t in data["topics"])
-    assert data["dashboard"]["topics"][0]["id"] == course_topic[0] and data["dashboard"]["streak_days"] == 1
+    assert data["dashboard"]["topics"][0]["id"] == course_topic[0]
+    assert data["dashboard"]["streak_days"] == 1
 
 
 def test_progress_table(capsys, filled, course_topic):
@@ -92,7 +95,8 @@ def test_export_then_import_into_another_folder_twice(capsys, filled, tmp_path):
     assert code == 0, err
     assert "5 attempts" in out
     exported = json.loads(target.read_text())
-    assert exported["format"] == "awstutor-progress" and len(exported["attempts"]) == 5
+    assert exported["format"] == "awstutor-progress"
+    assert len(exported["attempts"]) == 5
 
     other = tmp_path / "other-data"
     code, out, err = run(capsys, "progress", "import", str(target), "--data-dir", str(other))
@@ -131,19 +135,25 @@ def test_a_bad_import_is_one_line_and_exit_2(capsys, tmp_path, content, words):
     bad.write_bytes(content)
     code, out, err = run(capsys, "progress", "import", str(bad))
     assert code == 2
-    assert err.count("\n") == 1 and err.startswith("awstutor: cannot import") and words in err
+    assert err.count("\n") == 1
+    assert err.startswith("awstutor: cannot import")
+    assert words in err
     assert not list(Locations.resolve(None).data.glob("attempts/0*.json"))  # nothing was written
 
 
 def test_import_of_a_missing_file(capsys, tmp_path):
     code, out, err = run(capsys, "progress", "import", str(tmp_path / "nope.json"))
-    assert code == 2 and "No such file" in err and err.count("\n") == 1
+    assert code == 2
+    assert "No such file" in err
+    assert err.count("\n") == 1
 
 
 def test_reset_refuses_without_a_terminal_or_yes(capsys, filled, monkeypatch):
     monkeypatch.setattr(sys, "stdin", io.StringIO("y\n"))  # piped: not a terminal
     code, out, err = run(capsys, "progress", "reset")
-    assert code == 2 and err.count("\n") == 1 and "--yes" in err
+    assert code == 2
+    assert err.count("\n") == 1
+    assert "--yes" in err
     assert filled.attempt_count() == 5
 
 
@@ -155,8 +165,10 @@ class FakeTerminal(io.StringIO):
 def test_reset_asks_first(capsys, filled, monkeypatch, course_topic):
     monkeypatch.setattr(sys, "stdin", FakeTerminal("n\n"))
     code, out, err = run(capsys, "progress", "reset", "--topic", course_topic[0])
-    assert code == 1 and "nothing deleted" in err
-    assert f"Delete progress for topic '{course_topic[0]}'" in out and "[y/N]" in out
+    assert code == 1
+    assert "nothing deleted" in err
+    assert f"Delete progress for topic '{course_topic[0]}'" in out
+    assert "[y/N]" in out
     assert filled.attempt_count() == 5
 
     monkeypatch.setattr(sys, "stdin", FakeTerminal("y\n"))
@@ -164,8 +176,10 @@ def test_reset_asks_first(capsys, filled, monkeypatch, course_topic):
     assert code == 0, err
     assert "4 attempts" in out
     assert [a.question_id for a in filled.attempts()] == ["other-topic/gen/x1"]
-    assert filled.learned_entries() == set() and filled.cards() == {}
-    assert filled.sessions() == [] and filled.position() is None
+    assert filled.learned_entries() == set()
+    assert filled.cards() == {}
+    assert filled.sessions() == []
+    assert filled.position() is None
     assert filled.get_setting("theme") == "dark"  # settings are not progress
 
 
@@ -174,7 +188,9 @@ def test_reset_everything_with_yes(capsys, filled, monkeypatch):
     code, out, err = run(capsys, "progress", "reset", "--yes")
     assert code == 0, err
     assert "all topics" in out
-    assert filled.attempt_count() == 0 and filled.cards() == {} and filled.learned_entries() == set()
+    assert filled.attempt_count() == 0
+    assert filled.cards() == {}
+    assert filled.learned_entries() == set()
 
 
 def test_locate(capsys, filled, private_dirs):
@@ -184,7 +200,8 @@ def test_locate(capsys, filled, private_dirs):
     assert f"data     {data_dir}" in out
     assert f"config   {private_dirs / 'awstutor-config'}" in out
     assert f"cache    {private_dirs / 'awstutor-cache'}" in out
-    assert "lessons" in out and str(data_dir / "progress.json") in out
+    assert "lessons" in out
+    assert str(data_dir / "progress.json") in out
 
     code, out, err = run(capsys, "locate", "--json")
     info = json.loads(out)
@@ -196,7 +213,8 @@ def test_locate(capsys, filled, private_dirs):
 
 def test_locate_creates_nothing(capsys, private_dirs):
     code, out, err = run(capsys, "locate", "--json")
-    assert code == 0 and json.loads(out)["progress_files"] == []
+    assert code == 0
+    assert json.loads(out)["progress_files"] == []
     assert not (private_dirs / "awstutor-data").exists()
 
 
@@ -204,7 +222,9 @@ def test_an_unusable_data_folder_is_one_line_and_exit_1(capsys, tmp_path):
     blocker = tmp_path / "file"
     blocker.write_text("x")
     code, out, err = run(capsys, "progress", "--data-dir", str(blocker / "data"))
-    assert code == 1 and err.count("\n") == 1 and err.startswith("awstutor: cannot use the progress folder")
+    assert code == 1
+    assert err.count("\n") == 1
+    assert err.startswith("awstutor: cannot use the progress folder")
 
 
 def test_bad_files_are_reported_on_stderr(capsys, private_dirs):
@@ -215,6 +235,25 @@ def test_bad_files_are_reported_on_stderr(capsys, private_dirs):
     assert code == 0
     assert "progress: progress.json was not valid JSON; moved it to" in err
     json.loads(out)
+
+
+def test_a_broken_sealed_segment_is_reported_on_stderr_with_its_count(capsys, private_dirs):
+    """Issue 13 item 4: totals dropped (260 -> 10 answers) and no command said so."""
+    data_dir = private_dirs / "awstutor-data"
+    with ProgressStore.open(data_dir) as store:
+        for i in range(260):
+            store.record_attempt(f"s3/q/{i % 7}", answer="a", correct=True, seconds=1, mode="quiz")
+        assert store.attempt_count() == 260
+    (data_dir / "attempts" / "000001.json").write_bytes(b'{"meta": garbage')
+    code, out, err = run(capsys, "progress", "--json")
+    assert code == 0
+    (line,) = err.splitlines()
+    assert line.startswith("progress: attempts/000001.json was not valid JSON; moved it to ")
+    assert line.endswith("and went on without its 250 answers")
+    assert json.loads(out)["totals"]["attempts"] == 10
+    code, out, err = run(capsys, "progress", "--json")
+    assert err == ""
+    assert json.loads(out)["totals"]["attempts"] == 10
 
 
 def test_commands_run_headless_without_textual(private_dirs):

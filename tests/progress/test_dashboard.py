@@ -66,7 +66,8 @@ def test_per_topic_figures(open_store, clock):
     assert (dynamodb.entries, dynamodb.learned, dynamodb.mastery) == (4, 2, 50)
     assert (dynamodb.attempts, dynamodb.correct) == (7, 3)
     assert (dynamodb.recent_attempts, dynamodb.recent_correct, dynamodb.recent_accuracy) == (4, 3, 75.0)
-    assert dynamodb.due == 1 and dynamodb.touched
+    assert dynamodb.due == 1
+    assert dynamodb.touched
     assert (s3.learned, s3.mastery, s3.recent_accuracy, s3.due, s3.touched) == (0, 0, None, 1, True)
     assert (vpc.attempts, vpc.due, vpc.touched) == (0, 0, False)
 
@@ -92,8 +93,11 @@ def test_activity_streak_and_due(open_store, clock):
 
     data = board(store, clock)
 
-    assert data.today == "2026-11-27" and data.days == 30 and len(data.activity) == 30
-    assert data.activity[0].date == "2026-10-29" and data.activity[-1].date == "2026-11-27"
+    assert data.today == "2026-11-27"
+    assert data.days == 30
+    assert len(data.activity) == 30
+    assert data.activity[0].date == "2026-10-29"
+    assert data.activity[-1].date == "2026-11-27"
     two_days_ago, yesterday, today = data.activity[-3:]
     assert (two_days_ago.answers, two_days_ago.correct, two_days_ago.marks, two_days_ago.reviews) == (3, 2, 0, 3)
     assert two_days_ago.accuracy == pytest.approx(66.7)
@@ -117,9 +121,12 @@ def test_activity_streak_and_due(open_store, clock):
 
 def test_nothing_at_all(open_store, clock):
     data = board(open_store(clock=clock, tz=UTC), clock)
-    assert data.streak_days == 0 and data.due_now == data.due_today == 0 and data.next_due is None
+    assert data.streak_days == 0
+    assert data.due_now == data.due_today == 0
+    assert data.next_due is None
     assert all(d.reviews == 0 and d.accuracy is None for d in data.activity)
-    assert data.readiness.score is None and data.readiness.basis == "none"
+    assert data.readiness.score is None
+    assert data.readiness.basis == "none"
     assert (data.learned, data.entries) == (0, 10)
 
 
@@ -130,7 +137,8 @@ def test_it_is_json_as_it_is(open_store, clock):
     store.save_card("s3/a", {"due": (NOW + timedelta(days=2)).isoformat()})
     data = asdict(board(store, clock))
     assert json.loads(json.dumps(data)) == data
-    assert data["today"] == "2026-11-27" and data["readiness"]["exams"][0]["date"] == "2026-11-26"
+    assert data["today"] == "2026-11-27"
+    assert data["readiness"]["exams"][0]["date"] == "2026-11-26"
     assert set(data) >= {"topics", "activity", "streak_days", "due_now", "due_today", "due_next_days", "next_due"}
     assert set(data) >= {"weakest", "readiness"}
 
@@ -153,15 +161,18 @@ def test_local_day_boundaries(open_store, clock):
     data = board(store, clock, now=now)
 
     assert data.today == "2026-11-26"
-    assert data.activity[0].date == "2026-10-28" and data.activity[0].answers == 1
+    assert data.activity[0].date == "2026-10-28"
+    assert data.activity[0].answers == 1
     assert data.activity[-1].answers == 1
     s3 = data.topics[1]
     assert (s3.recent_attempts, s3.recent_correct, s3.attempts) == (2, 2, 3)
-    assert [e.date for e in data.readiness.exams] == ["2026-10-28"] and data.readiness.score == 820
+    assert [e.date for e in data.readiness.exams] == ["2026-10-28"]
+    assert data.readiness.score == 820
 
     # a day later, local, the first of those days has left the window
     later = board(store, clock, now=now + timedelta(days=1))
-    assert later.topics[1].recent_attempts == 1 and later.readiness.basis == "none"
+    assert later.topics[1].recent_attempts == 1
+    assert later.readiness.basis == "none"
 
 
 def test_describe_when():
@@ -238,8 +249,11 @@ def test_nothing_weak_when_every_topic_is_solid(open_store, clock):
 
 
 def test_scaled():
-    assert scaled(65, 65) == 1000 and scaled(0, 65) == 100 and scaled(0, 0) == 100
-    assert scaled(48, 65) == 765 and scaled(1, 2) == 550  # 764.6 -> 765; 550.0
+    assert scaled(65, 65) == 1000
+    assert scaled(0, 65) == 100
+    assert scaled(0, 0) == 100
+    assert scaled(48, 65) == 765
+    assert scaled(1, 2) == 550
 
 
 def test_readiness_from_the_last_three_exams(open_store, clock):
@@ -284,7 +298,8 @@ def test_readiness_from_answers(open_store, clock):
     assert (ready.basis, ready.score, ready.passed) == ("answers", 532, False)
     assert (ready.accuracy, ready.coverage, ready.answers) == (80.0, 60.0, 20)
     assert "20 answers of the last 30 days: 80% correct over 2 of 3 topics" in ready.explanation
-    assert "coverage 60%" in ready.explanation and "100 + 900 x 0.80 x 0.60 = 532" in ready.explanation
+    assert "coverage 60%" in ready.explanation
+    assert "100 + 900 x 0.80 x 0.60 = 532" in ready.explanation
 
 
 def test_readiness_needs_enough_data(open_store, clock):
@@ -305,9 +320,10 @@ def test_a_shorter_window(open_store, clock):
     answers(store, clock, "s3", "1", at=NOW - timedelta(days=7))
     answers(store, clock, "s3", "0", at=NOW - timedelta(days=6))
     data = board(store, clock, days=7)
-    assert len(data.activity) == 7 and data.topics[1].recent_attempts == 1
+    assert len(data.activity) == 7
+    assert data.topics[1].recent_attempts == 1
     assert "in 7 days" in data.weakest[0].reason
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="days must be at least 1"):
         board(store, clock, days=0)
 
 

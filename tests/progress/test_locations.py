@@ -38,9 +38,17 @@ def test_linux_fast_path_matches_platformdirs(monkeypatch, tmp_path: Path, xdg: 
     assert found.cache == Path(platformdirs.user_cache_dir("awstutor", appauthor=False))
 
 
-def test_private_dir_is_0700(tmp_path: Path) -> None:
+def test_private_dir_is_created_0700_and_an_existing_one_keeps_its_mode(tmp_path: Path) -> None:
     folder = ensure_private_dir(tmp_path / "a" / "b")
     assert folder.stat().st_mode & 0o777 == 0o700
     folder.chmod(0o755)
     ensure_private_dir(folder)
-    assert folder.stat().st_mode & 0o777 == 0o700
+    assert folder.stat().st_mode & 0o777 == 0o755  # never chmod a folder that exists: it may be shared on purpose
+
+
+def test_private_dir_refuses_a_link(tmp_path: Path) -> None:
+    (tmp_path / "elsewhere").mkdir(mode=0o755)
+    (tmp_path / "link").symlink_to(tmp_path / "elsewhere")
+    with pytest.raises(OSError, match="symbolic link"):
+        ensure_private_dir(tmp_path / "link")
+    assert (tmp_path / "elsewhere").stat().st_mode & 0o777 == 0o755

@@ -116,7 +116,8 @@ def test_aggregates_follow_another_process_and_a_reset(open_store):
     assert fast_stats(mine) == expected_stats(mine)
     assert not any(q.startswith("t2/") for q in mine.question_stats())
     other.reset()
-    assert mine.question_stats() == {} and mine.attempt_count() == 0
+    assert mine.question_stats() == {}
+    assert mine.attempt_count() == 0
 
 
 def test_import_is_bulk_and_idempotent_at_scale(open_store, data_dir):
@@ -124,7 +125,8 @@ def test_import_is_bulk_and_idempotent_at_scale(open_store, data_dir):
     result = store.import_data(history(1000))
     assert result.added["attempts"] == 1000
     again = store.import_data(history(1200))  # 1000 known, 200 new
-    assert again.added["attempts"] == 200 and again.already >= 1000
+    assert again.added["attempts"] == 200
+    assert again.already >= 1000
     assert store.attempt_count() == 1200
     assert len({a.id for a in store.attempts()}) == 1200
     data = json.loads((data_dir / "attempts" / "000012.json").read_text())

@@ -6,7 +6,17 @@ from datetime import UTC, date, datetime, timedelta, timezone
 
 import pytest
 
-from progress.scheduler import AGAIN, EASY, GOOD, HARD, ReviewQueue, Scheduler, rating_for_answer, rating_for_mark
+from progress.scheduler import (
+    AGAIN,
+    EASY,
+    GOOD,
+    HARD,
+    LEARNING_STEP,
+    ReviewQueue,
+    Scheduler,
+    rating_for_answer,
+    rating_for_mark,
+)
 from progress.schema import parse_time
 
 
@@ -20,13 +30,62 @@ def test_good_comes_back_later_than_again(sched, clock) -> None:
     good = sched.rate("dynamodb/rcu", GOOD)
     again = sched.rate("dynamodb/wcu", AGAIN)
     assert parse_time(good["due"]) > parse_time(again["due"]) >= clock.now
-    # Long-term only: no minute-level learning steps from FSRS, at least a day out for Good.
+    # Good goes to the long term (at least a day out); Again comes back in minutes.
     assert parse_time(good["due"]) - clock.now >= timedelta(days=1)
+    assert parse_time(again["due"]) - clock.now == LEARNING_STEP == timedelta(minutes=10)
     # And a second Good pushes it further than the first interval.
     clock.advance(days=(parse_time(good["due"]) - clock.now).days + 1)
     first_interval = parse_time(good["due"]) - parse_time(sched.store.card("dynamodb/rcu")["fsrs"]["last_review"])
     second = sched.rate("dynamodb/rcu", GOOD)
     assert parse_time(second["due"]) - clock.now > first_interval
+
+
+def test_again_comes_back_in_the_same_session_and_the_due_list_offers_it(sched, clock) -> None:
+    """Issue 12 item 5: marking an entry "again" then pressing r said "nothing due, next in 23 h"."""
+    sched.rate_mark("s3/versioning", "again")  # a new card
+    assert sched.due_now() == []
+    assert sched.next_due() == clock.now + timedelta(minutes=10)
+    clock.advance(minutes=9, seconds=59)
+    assert sched.due_now() == []
+    clock.advance(seconds=1)
+    assert sched.due_now() == ["s3/versioning"]  # the due list offers it when it is due
+    state = sched.rate("s3/versioning", GOOD)  # learned this time: now the long term
+    assert parse_time(state["due"]) - clock.now >= timedelta(days=1)
+    assert state["reviews"] == 2
+    assert state["lapses"] == 1
+
+
+def test_a_known_card_rated_again_relearns_in_minutes_then_goes_back_to_days(sched, clock) -> None:
+    first = sched.rate("s3/lifecycle", GOOD)
+    clock.now = parse_time(first["due"])  # due: reviewed, and forgotten
+    lapse = sched.rate("s3/lifecycle", AGAIN)
+    assert parse_time(lapse["due"]) - clock.now == timedelta(minutes=10)
+    assert lapse["lapses"] == 1
+    clock.advance(minutes=10)
+    assert sched.due_now() == ["s3/lifecycle"]
+    again = sched.rate("s3/lifecycle", GOOD)
+    assert parse_time(again["due"]) - clock.now >= timedelta(days=1)
+
+
+def test_hard_on_a_new_card_is_soon_too_and_easy_is_long_term(sched, clock) -> None:
+    hard = sched.rate("s3/a", HARD)
+    easy = sched.rate("s3/b", EASY)
+    assert parse_time(hard["due"]) - clock.now == timedelta(minutes=15)
+    assert parse_time(easy["due"]) - clock.now >= timedelta(days=1)
+
+
+def test_cards_rated_before_learning_steps_keep_their_schedule(sched, clock) -> None:
+    """A card reviewed by the earlier scheduler (no steps: straight to Review) goes on in days."""
+    from fsrs import Card, Rating
+    from fsrs import Scheduler as FSRS
+
+    old = FSRS(learning_steps=(), relearning_steps=(), enable_fuzzing=False)
+    card, _ = old.review_card(Card(card_id=7), Rating.Good, review_datetime=clock.now)
+    sched.store.save_card("s3/old", {"due": card.due.isoformat(), "fsrs": card.to_dict(), "reviews": 1})
+    clock.now = card.due
+    state = sched.rate("s3/old", GOOD)
+    assert parse_time(state["due"]) - clock.now >= timedelta(days=2)
+    assert state["reviews"] == 2
 
 
 def test_easy_is_later_than_good_is_later_than_hard(sched) -> None:
@@ -52,7 +111,9 @@ def test_state_is_on_disk_and_in_utc(sched, open_store, data_dir, clock) -> None
     sched.rate("lambda/cold-start", AGAIN, seconds=4.2)
     reopened = open_store(clock=clock)
     state = reopened.card("lambda/cold-start")
-    assert state["last_rating"] == "again" and state["lapses"] == 1 and state["reviews"] == 1
+    assert state["last_rating"] == "again"
+    assert state["lapses"] == 1
+    assert state["reviews"] == 1
     assert parse_time(state["due"]).utcoffset() == timedelta(0)
 
 
@@ -61,7 +122,8 @@ def test_next_due_and_forecast(sched, clock) -> None:
     sched.rate("s3/a", GOOD)
     sched.rate("s3/b", AGAIN)
     nxt = sched.next_due()
-    assert nxt is not None and nxt > clock.now
+    assert nxt is not None
+    assert nxt > clock.now
     today = clock.now.date()
     forecast = sched.forecast(7, today, tz=UTC)
     assert [d for d, _ in forecast] == [today + timedelta(days=n) for n in range(7)]
@@ -71,7 +133,7 @@ def test_next_due_and_forecast(sched, clock) -> None:
 def test_naive_clock_is_refused(open_store) -> None:
     store = open_store()
     scheduler = Scheduler(store, clock=lambda: datetime(2026, 1, 1), fuzz=False)
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="timezone-aware"):
         scheduler.rate("s3/a", GOOD)
 
 

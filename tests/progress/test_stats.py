@@ -6,7 +6,7 @@ from datetime import UTC, date, datetime, timedelta, timezone
 
 import pytest
 
-from progress import stats
+from progress import activity
 from progress.stats import summarize
 
 TOPICS = [
@@ -51,7 +51,9 @@ def test_summary_per_topic(open_store, clock):
         "due": 2,
     }
     assert (s3["learned"], s3["attempts"], s3["correct"], s3["accuracy"], s3["due"]) == (0, 1, 0, 0.0, 1)
-    assert kinesis["id"] == "kinesis" and kinesis["unknown"] and kinesis["attempts"] == 1
+    assert kinesis["id"] == "kinesis"
+    assert kinesis["unknown"]
+    assert kinesis["attempts"] == 1
     assert data["totals"] == {
         "entries": 5,
         "learned": 2,
@@ -66,7 +68,8 @@ def test_summary_per_topic(open_store, clock):
 def test_summary_of_nothing(open_store):
     data = summarize(open_store(), TOPICS)
     assert [t["learned"] for t in data["topics"]] == [0, 0]
-    assert data["totals"]["accuracy"] is None and data["streak_days"] == 0
+    assert data["totals"]["accuracy"] is None
+    assert data["streak_days"] == 0
 
 
 # ---------------------------------------------------------------- streak
@@ -86,7 +89,7 @@ def test_summary_of_nothing(open_store):
 )
 def test_streak_definition(active, expected):
     today = date(2026, 11, 27)
-    assert stats.streak({today - timedelta(days=d) for d in active}, today) == expected
+    assert activity.streak({today - timedelta(days=d) for d in active}, today) == expected
 
 
 def test_streak_counts_attempts_and_marks_on_local_days(open_store):

@@ -43,8 +43,10 @@ def test_entries_seen_and_marked(open_store, clock):
     assert store.learned_entries() == set()
 
     never = store.entry_state("dynamodb/wcu")
-    assert never.seen_at is None and never.marks == [] and not never.learned
-    with pytest.raises(ValueError):
+    assert never.seen_at is None
+    assert never.marks == []
+    assert not never.learned
+    with pytest.raises(ValueError, match="mark must be 'got' or 'again'"):
         store.mark_entry("dynamodb/rcu", "maybe")
 
 
@@ -60,7 +62,8 @@ def test_attempts_are_kept_whole(open_store, clock):
     third = store.record_attempt("dynamodb/q/optimistic-locking", answer="A", correct=True, seconds=8, mode="quiz")
 
     assert isinstance(first, Attempt)
-    assert first.question_id == "dynamodb/q/optimistic-locking" and first.topic == "dynamodb"
+    assert first.question_id == "dynamodb/q/optimistic-locking"
+    assert first.topic == "dynamodb"
     assert (first.answer, first.correct, first.seconds, first.mode, first.session_id) == (
         "B",
         False,
@@ -68,8 +71,10 @@ def test_attempts_are_kept_whole(open_store, clock):
         "quiz",
         session,
     )
-    assert second.topic == "dynamodb" and second.session_id is None
-    assert first.at == clock.now - timedelta(seconds=60) and first.at.tzinfo is not None
+    assert second.topic == "dynamodb"
+    assert second.session_id is None
+    assert first.at == clock.now - timedelta(seconds=60)
+    assert first.at.tzinfo is not None
     assert len({first.id, second.id, third.id}) == 3
 
     assert list(store.attempts()) == [first, second, third]
@@ -92,7 +97,9 @@ def test_sessions_position_settings(open_store, clock):
     assert store.finish_session(session, 7, 10)
     assert not store.finish_session("no-such-session", 1, 1)
     (kept,) = store.sessions()
-    assert kept.id == session and kept.topics == ("s3", "dynamodb") and kept.mode == "exam"
+    assert kept.id == session
+    assert kept.topics == ("s3", "dynamodb")
+    assert kept.mode == "exam"
     assert (kept.score, kept.total) == (7, 10)
     assert kept.ended - kept.started == timedelta(minutes=20)
 
@@ -129,7 +136,7 @@ def test_scheduler_cards(open_store, clock):
     store.save_card("dynamodb/rcu", {**fsrs_state, "due": "2026-11-27T00:00:00+00:00"})
     assert sorted(store.due_cards()) == ["dynamodb/q/optimistic-locking", "dynamodb/rcu"]
     for bad in ({"state": 1}, {"due": "tomorrow"}, {"due": "2026-11-28T19:02:11"}):
-        with pytest.raises(ValueError):
+        with pytest.raises(ValueError, match="a card state needs 'due'"):
             store.save_card("dynamodb/rcu", bad)
 
 
@@ -174,7 +181,7 @@ def test_files_hold_the_schema_version_and_every_time_is_aware_utc(open_store, d
 
 def test_clock_must_be_timezone_aware(open_store):
     store = open_store(clock=lambda: datetime(2026, 1, 1, 12, 0))
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="timezone-aware"):
         store.mark_seen("s3/a")
 
 
@@ -203,11 +210,24 @@ def test_lives_in_the_data_folder_with_private_modes(private_dirs, monkeypatch):
     assert Locations.resolve(override).data == override  # --data-dir wins
 
 
-def test_opening_tightens_a_loose_data_folder(data_dir, open_store):
-    data_dir.mkdir(mode=0o755)
-    os.chmod(data_dir, 0o755)
-    open_store().mark_seen("s3/a")
-    assert stat.S_IMODE(data_dir.stat().st_mode) == 0o700
+@pytest.mark.parametrize("mode", [0o755, 0o750, 0o1777])
+def test_an_existing_folder_keeps_its_mode_and_a_readable_one_is_told(mode, data_dir, open_store):
+    data_dir.mkdir()
+    os.chmod(data_dir, mode)
+    store = open_store()
+    store.mark_seen("s3/a")
+    assert stat.S_IMODE(data_dir.stat().st_mode) == mode  # never chmod a folder awstutor did not create
+    (notice,) = store.notices
+    assert notice == (
+        f"progress: the folder {data_dir} can be read by other users (mode {mode:o}); "
+        f"'chmod 700 {data_dir}' keeps your progress private"
+    )
+    assert stat.S_IMODE((data_dir / "cards").stat().st_mode) == 0o700  # what it creates is private
+
+
+def test_a_private_existing_folder_is_not_told(data_dir, open_store):
+    data_dir.mkdir(mode=0o700)
+    assert open_store().notices == []
 
 
 def test_an_unusable_folder_is_one_progress_error(tmp_path):
@@ -262,7 +282,8 @@ def test_each_recording_call_fsyncs_file_and_folder_before_returning(open_store,
     for name, call in calls.items():
         synced.clear()
         call()
-        assert "file" in synced and "folder" in synced, name
+        assert "file" in synced, name
+        assert "folder" in synced, name
         assert synced.index("file") < synced.index("folder"), name  # data first, then the rename
 
     # And another process (here: another store, sharing no memory) sees it all at once.
@@ -270,7 +291,7 @@ def test_each_recording_call_fsyncs_file_and_folder_before_returning(open_store,
     try:
         assert other.get_setting("theme") == "dark"
         assert other.learned_entries() == {"s3/a"}
-        assert other.card("s3/a")["due"].startswith("2026-12-02")
+        assert (other.card("s3/a") or {})["due"].startswith("2026-12-02")
         assert other.position() == ("s3", "s3/a")
     finally:
         other.close()
@@ -286,6 +307,34 @@ def test_two_stores_in_one_process_see_each_others_writes(open_store):
     assert one.settings() == two.settings() == {"a": 1, "b": 2}
     assert one.attempt_count() == two.attempt_count() == 10
     assert one.last_results() == two.last_results() == {f"s3/q/{i}": False for i in range(5)}
+
+
+def nested(value: object, depth: int) -> object:
+    for _ in range(depth):
+        value = [value]
+    return value
+
+
+def test_read_modify_writes_build_on_what_another_store_wrote(open_store):
+    one, two = open_store(), open_store()
+    for store in (one, two, one, two, one):
+        store.update_setting("count", lambda n: n + 1, 0)
+        store.update_card("s3/a", lambda s: {"due": "2026-12-01T00:00:00+00:00", "n": (s or {"n": 0})["n"] + 1})
+    assert two.get_setting("count") == 5
+    assert one.card("s3/a") == {"due": "2026-12-01T00:00:00+00:00", "n": 5}
+
+    def spoil(state):
+        state["n"] = 99  # the change works on a copy: nothing is stored unless it is returned
+        raise RuntimeError("changed my mind")
+
+    with pytest.raises(RuntimeError):
+        one.update_card("s3/a", spoil)
+    assert two.card("s3/a") == {"due": "2026-12-01T00:00:00+00:00", "n": 5}
+    with pytest.raises(ValueError, match="'due'"):
+        one.update_card("s3/a", lambda s: {"n": 1})
+    with pytest.raises(ValueError, match="nested more than 20 deep"):
+        one.update_setting("count", lambda n: nested(n, 21))
+    assert one.get_setting("count") == 5
 
 
 def test_threads_share_one_store(open_store):

@@ -2,8 +2,9 @@
 
     writer.py DATA_DIR loop SEGMENT_SIZE            record until killed
     writer.py DATA_DIR count SEGMENT_SIZE N GO_FILE wait for GO_FILE, then record N answers
-    writer.py DATA_DIR open SEGMENT_SIZE            open the store (e.g. to migrate) and print "opened"
     writer.py DATA_DIR cards SEGMENT_SIZE N GO_FILE wait for GO_FILE, then save N cards of topic "shared"
+    writer.py DATA_DIR rate SEGMENT_SIZE N GO_FILE  wait for GO_FILE, then N times: rate the card "shared/one"
+                                                    and add 1 to the setting "count" (both read-modify-writes)
 
 After each recording call has returned it prints one line, flushed:
 ``A <attempt id>``, ``M <entry id>`` (marked "got"), ``C <card id> <n>``,
@@ -18,6 +19,7 @@ import sys
 import time
 from pathlib import Path
 
+from progress.scheduler import AGAIN, GOOD, Scheduler
 from progress.store import ProgressStore
 
 
@@ -53,28 +55,37 @@ def save_cards(store: ProgressStore, tag: str, i: int) -> None:
     store.save_card("shared/both", {"due": "2026-01-01T00:00:00+00:00", "n": i, "by": tag})
 
 
+def rate(store: ProgressStore, scheduler: Scheduler, i: int) -> None:
+    scheduler.rate("shared/one", GOOD if i % 3 else AGAIN)
+    store.update_setting("count", lambda n: n + 1, 0)
+
+
 def main(argv: list[str]) -> int:
     data_dir, mode, size = Path(argv[0]), argv[1], int(argv[2])
     tag = str(os.getpid())
-    if mode in ("count", "cards"):
+    if mode in ("count", "cards", "rate"):
         count, go = int(argv[3]), Path(argv[4])
         store = ProgressStore.open(data_dir, segment_size=size)
+        scheduler = Scheduler(store)
+        _ = scheduler.fsrs  # imported before the race starts
         say("ready")
         while not go.exists():
             time.sleep(0.001)
         for i in range(count):
-            (record if mode == "count" else save_cards)(store, tag, i)
+            if mode == "rate":
+                rate(store, scheduler, i)
+            else:
+                (record if mode == "count" else save_cards)(store, tag, i)
         store.close()
         return 0
+    if mode != "loop":
+        raise SystemExit(f"unknown mode {mode!r}")
     store = ProgressStore.open(data_dir, segment_size=size)
     say("opened")
-    if mode == "loop":
-        i = 0
-        while True:
-            record(store, tag, i)
-            i += 1
-    store.close()
-    return 0
+    i = 0
+    while True:
+        record(store, tag, i)
+        i += 1
 
 
 if __name__ == "__main__":

@@ -40,8 +40,11 @@ def binding_rows(bindings: list[BindingType], display=None) -> list[tuple[str, s
         if binding.action.startswith("follow_link") or binding.action.startswith("answer_"):
             digits.append(binding.key)
             continue
+        what = binding.tooltip or binding.description
+        if not what:
+            continue  # a key with no meaning of its own (e.g. a guard): the widget keys below say it
         keys = ", ".join(display(Binding(k.strip(), "")) if display else _pretty(k) for k in binding.key.split(","))
-        rows.append((keys, binding.tooltip or binding.description))
+        rows.append((keys, what))
     if digits:
         rows.append(("1 - 9", "Follow the numbered link in the lesson"))
     return rows
