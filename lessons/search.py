@@ -58,9 +58,18 @@ CACHE_NAME = "search-index.marshal"
 # Field weights: where a word occurs in a document.
 W_TERM, W_NAME, W_DEFINITION, W_CHILD, W_NOTES, W_QUESTION, W_TOPIC = 10.0, 8.0, 3.0, 3.0, 2.0, 1.5, 1.0
 # Match qualities: how a query word matched a vocabulary word.
-Q_EXACT, Q_TYPO1, Q_TYPO2 = 1.0, 0.7, 0.55
+Q_EXACT, Q_FAMILY, Q_TYPO1, Q_TYPO2 = 1.0, 0.8, 0.7, 0.55
 # Bonuses for a name (term, full form, alias) the query spells out.
-B_EXACT_NAME, B_TERM, B_FUZZY_NAME, B_PART_NAME, B_TOP_LEVEL = 30.0, 5.0, 15.0, 8.0, 0.5
+B_EXACT_NAME, B_TERM, B_FUZZY_NAME, B_PART_NAME, B_TOP_LEVEL = 30.0, 5.0, 15.0, 2.0, 0.5
+# A query word that names the entry's topic ("dynamodb" in "dynamodb rcu") counts
+# at least this much for the topic's entries, and may complete a name the other
+# words spell out, for a bonus this much below the name typed on its own.
+W_CONTEXT, B_CONTEXT = 3.0, 3.0
+# Rare words weigh more: a query word found in ``df`` documents weighs
+# ``RARE_FLOOR + (1 - RARE_FLOOR) * RARE_DOCS / (RARE_DOCS + df)``.
+RARE_DOCS, RARE_FLOOR = 30.0, 0.3
+# A document's score shrinks with the share of the query it misses, to this power.
+COVERAGE_POWER = 2
 VARIANT_FACTOR = 0.98  # an acronym-rewritten query scores a shade below the literal one
 MAX_PREFIX = 200  # vocabulary words one prefix may expand to
 MAX_VARIANTS = 6
@@ -73,6 +82,13 @@ STOP_WORDS = frozenset(
     "s should stand stands t that the this to was what whats when where which who why will with "
     "you your".split()
 )
+
+# Endings a word sheds to find its family (see :func:`family`), longest first.
+FAMILY_ENDINGS = ("ation", "ating", "ated", "ate", "ment", "able", "ible", "ing", "ion", "ied", "ies", "ed", "er", "or", "e", "y")
+# Words of topic titles that do not name the topic on their own.
+TITLE_FILLER = frozenset("advanced amazon aws elastic fundamentals group messaging on serverless".split())
+# A one-word topic name must be this topic's in at least this share of the entries that have the word.
+CONTEXT_SHARE = 0.2
 
 _RUN = re.compile(r"[^\W_]+")
 _MARK = re.compile(r"\{\{(.+?)\}\}|`([^`]+)`")
@@ -120,6 +136,28 @@ def stem(run: str) -> str:
         if not (word[-2] == "i" and n > 4):  # kinesis, redis, analysis
             return word[:-1]
     return word
+
+
+def family(word: str) -> str:
+    """What the words of one family share once their endings are shed, so that
+    ``scale``, ``scaled``, ``scaling`` and ``scalable`` meet (``scal``), and
+    ``deploy``/``deployment``/``deployed`` (``deploi``), ``retry``/``retried``,
+    ``trigger``/``triggering``, ``encrypt``/``encryption``. Rough, and used
+    only to let a query word match its family a shade below itself."""
+    base = word
+    for _ in range(2):
+        for ending in FAMILY_ENDINGS:
+            y = ending in ("ied", "ies", "y")
+            if base.endswith(ending) and len(base) - len(ending) >= (3 if y else 4):
+                base = base[: -len(ending)]
+                if y:
+                    base += "i"  # deny, denied -> deni
+                elif base[-1] == base[-2] and base[-1] not in "ls":
+                    base = base[:-1]  # stopped -> stop, logging -> log
+                break
+        else:
+            break
+    return base
 
 
 def plain(text: str) -> str:
@@ -590,6 +628,7 @@ class SearchIndex:
         self._phrases: dict[str, list[tuple[tuple[str, ...], str]]] | None = None
         self._forms: dict[int, list[tuple[bool, tuple[int, ...]]]] = {}
         self._memo: dict[str, dict[int, tuple[float, int]]] = {}
+        self._title_names: list[tuple[tuple[str, ...], tuple[int, ...]]] | None = None
 
     # -- construction ---------------------------------------------------------
 
@@ -709,6 +748,16 @@ class SearchIndex:
                     break
                 if i != exact:
                     found[i] = (0.4 + 0.4 * len(word) / len(candidate), 1)
+            # Its family ("scaling" for "scale"), a shade below the word itself.
+            key = family(word)
+            if key != word or len(word) >= 4:
+                start = bisect_left(vocab, key)
+                for i in range(start, min(start + MAX_PREFIX, len(vocab))):
+                    candidate = vocab[i]
+                    if not candidate.startswith(key):
+                        break
+                    if i != exact and found.get(i, (0.0,))[0] < Q_FAMILY and family(candidate) == key:
+                        found[i] = (Q_FAMILY, 1)
         if letters and len(word) >= 4 and (exact is None or not self._is_name_word(exact)):
             # A word the course lacks, or has only in passing: perhaps a typo of a name.
             for i, distance in self._typos(word):
@@ -775,6 +824,57 @@ class SearchIndex:
                     )
         return variants[:MAX_VARIANTS]
 
+    def _topic_names(self) -> list[tuple[tuple[str, ...], tuple[int, ...]]]:
+        """The names a topic's title gives it, as query words, and the topics
+        (indexes) they name: ``DynamoDB``, ``SQS``, ``API Gateway``, ``X-Ray``
+        (also typed ``xray``), ``Route 53`` (``route53``). Title segments split
+        at ``:``, ``,``, ``and`` and brackets, filler words dropped; a one-word
+        name counts only if at least :data:`CONTEXT_SHARE` of the entries that
+        have the word are in its topic (``encryption`` but not ``policies``)."""
+        if self._title_names is None:
+            topics_of: dict[tuple[str, ...], set[int]] = {}
+            for n, (_id, _number, title) in enumerate(self.topics):
+                for segment in re.split(r"[:,()]|\band\b", title):
+                    runs = [r for r in _RUN.findall(segment) if r.lower() not in TITLE_FILLER]
+                    if not runs:
+                        continue
+                    forms = [tuple(stem(r) for r in runs)]
+                    if len(runs) > 1:
+                        forms.append((stem("".join(runs)),))
+                    for form in forms:
+                        topics_of.setdefault(form, set()).add(n)
+            names: list[tuple[tuple[str, ...], tuple[int, ...]]] = []
+            for form, topics in topics_of.items():
+                if len(form) == 1:
+                    vid = self._ids.get(form[0])
+                    if vid is None:
+                        continue
+                    docs = self._postings[self._post_at[vid] : self._post_at[vid + 1] : 2].tolist()
+                    inside = sum(1 for doc in docs if self.heads[doc][1] in topics)
+                    if inside < CONTEXT_SHARE * len(docs):
+                        continue
+                names.append((form, tuple(sorted(topics))))
+            self._title_names = names
+        return self._title_names
+
+    def _context(self, query: list[str]) -> dict[int, int]:
+        """Topic index -> the query words (bits) that name it."""
+        around: dict[int, int] = {}
+        positions: dict[str, int] = {}
+        for bit, word in enumerate(query):
+            positions[word] = positions.get(word, 0) | (1 << bit)
+        for form, topics in self._topic_names():
+            bits = 0
+            for word in form:
+                at = positions.get(word)
+                if at is None:
+                    break
+                bits |= at
+            else:
+                for topic in topics:
+                    around[topic] = around.get(topic, 0) | bits
+        return around
+
     def _score(
         self, query: list[str], shares: list[float], factor: float
     ) -> tuple[dict[int, float], dict[int, list[tuple[int, int, int]]]]:
@@ -799,7 +899,14 @@ class SearchIndex:
                     else:
                         seen.append((n, vid, kind))
             best.append(top)
-        useful = sum(share for share, matches in zip(shares, per_word, strict=True) if matches) or 1.0
+        # Each word weighs its share of the query times its rarity; a word of a
+        # topic's title gives that topic's entries a context to stand on.
+        weights = [
+            share * (RARE_FLOOR + (1.0 - RARE_FLOOR) * RARE_DOCS / (RARE_DOCS + len(top)))
+            for share, top in zip(shares, best, strict=True)
+        ]
+        context = self._context(query)
+        useful = sum(w for w, matches in zip(weights, per_word, strict=True) if matches) or 1.0
         quality: dict[int, float] = {}
         mask: dict[int, int] = {}
         for bit, matches in enumerate(per_word):
@@ -814,25 +921,30 @@ class SearchIndex:
             total = 0.0
             covered = 0.0
             strong = False
-            for share, top in zip(shares, best, strict=True):
-                value = top.get(doc)
+            around = context.get(heads[doc][1], 0)  # the query words that name this entry's topic
+            for bit, (weight, top) in enumerate(zip(weights, best, strict=True)):
+                value = top.get(doc, 0.0)
+                if around >> bit & 1 and value < W_CONTEXT:
+                    value = W_CONTEXT
                 if value:
-                    total += value * share
-                    covered += share
+                    total += value * weight
+                    covered += weight
                     if value >= 0.4 * W_NAME:
                         strong = True
-            score = total * (covered / useful) ** 2
+            score = total * (covered / useful) ** COVERAGE_POWER
             if strong:
-                score += self._name_bonus(doc, quality, mask, full)
+                score += self._name_bonus(doc, quality, mask, full, around)
             if heads[doc][5] == 0:
                 score += B_TOP_LEVEL
             scores[doc] = score * factor
         return scores, found
 
-    def _name_bonus(self, doc: int, quality: dict[int, float], mask: dict[int, int], full: int) -> float:
+    def _name_bonus(self, doc: int, quality: dict[int, float], mask: dict[int, int], full: int, around: int) -> float:
         """A name (term, full form, alias) the query spells out: exact > typo or
         prefix > part. ``quality``: best match quality of each word id;
-        ``mask``: which query words matched it (bits); ``full``: all of them."""
+        ``mask``: which query words matched it (bits); ``full``: all of them;
+        ``around``: the words the entry's topic title has, which may complete
+        a name the other words spell out (``dynamodb rcu``: RCU in DynamoDB)."""
         bonus = 0.0
         for is_term, form in self._name_forms(doc):
             bits = 0
@@ -842,10 +954,13 @@ class SearchIndex:
                 continue
             qualities = [quality.get(vid, 0.0) for vid in form]
             whole_name = 0.0 not in qualities
-            if whole_name and bits == full:
+            completed = bits != full and (bits | around) == full and bits & ~around
+            if whole_name and (bits == full or completed):
                 low = min(qualities)
                 value = B_EXACT_NAME + (B_TERM if is_term else 0.0) if low >= Q_EXACT else B_FUZZY_NAME + 10.0 * low
-            elif bits == full:
+                if completed:
+                    value -= B_CONTEXT
+            elif bits == full or completed:
                 value = B_PART_NAME * (len(qualities) - qualities.count(0.0)) / len(form)
             elif whole_name:
                 value = B_PART_NAME * bin(bits).count("1") / bin(full).count("1")
