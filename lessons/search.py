@@ -84,7 +84,19 @@ STOP_WORDS = frozenset(
 )
 
 # Endings a word sheds to find its family (see :func:`family`), longest first.
-FAMILY_ENDINGS = ("ation", "ating", "ated", "ate", "ment", "able", "ible", "ing", "ion", "ied", "ies", "ed", "er", "or", "e", "y")
+FAMILY_ENDINGS = ("ation", "ating", "ated", "ator", "ate", "ment", "able", "ible", "ing", "ion", "ied", "ies", "ed", "er", "or", "e", "y")
+# Everyday words a learner types for the course's words (each matches the
+# others of its group a shade below itself): word to word, never to an entry.
+SYNONYMS = (
+    ("several", "multiple", "many"),
+    ("whole", "entire"),
+    ("link", "url"),
+    ("login", "signin", "logon"),
+    ("another", "other"),
+    ("db", "database"),
+    ("remove", "delete"),
+    ("recover", "restore"),
+)
 # Words of topic titles that do not name the topic on their own.
 TITLE_FILLER = frozenset("advanced amazon aws elastic fundamentals group messaging on serverless".split())
 # A one-word topic name must be this topic's in at least this share of the entries that have the word.
@@ -99,6 +111,9 @@ _CAMEL_2 = r"([A-Z]+)([A-Z][a-z])"
 _ACRONYM_TERM = r"^[A-Z][A-Za-z0-9]{0,2}[A-Z0-9][A-Za-z0-9]{0,4}s?$"
 _PAREN = r"\(([^()]{2,80})\)"
 _SENTENCE_END = r"(?<=[.!?])\s"
+
+
+_SYNONYM_OF = {w: tuple(o for o in group if o != w) for group in SYNONYMS for w in group}
 
 
 class Hit(NamedTuple):
@@ -750,14 +765,17 @@ class SearchIndex:
                     found[i] = (0.4 + 0.4 * len(word) / len(candidate), 1)
             # Its family ("scaling" for "scale"), a shade below the word itself.
             key = family(word)
-            if key != word or len(word) >= 4:
-                start = bisect_left(vocab, key)
-                for i in range(start, min(start + MAX_PREFIX, len(vocab))):
-                    candidate = vocab[i]
-                    if not candidate.startswith(key):
-                        break
-                    if i != exact and found.get(i, (0.0,))[0] < Q_FAMILY and family(candidate) == key:
-                        found[i] = (Q_FAMILY, 1)
+            start = bisect_left(vocab, key)
+            for i in range(start, min(start + MAX_PREFIX, len(vocab))):
+                candidate = vocab[i]
+                if not candidate.startswith(key):
+                    break
+                if i != exact and found.get(i, (0.0,))[0] < Q_FAMILY and family(candidate) == key:
+                    found[i] = (Q_FAMILY, 1)
+        for other in _SYNONYM_OF.get(word, ()):
+            i = self._ids.get(other)
+            if i is not None and found.get(i, (0.0,))[0] < Q_FAMILY:
+                found[i] = (Q_FAMILY, 1)
         if letters and len(word) >= 4 and (exact is None or not self._is_name_word(exact)):
             # A word the course lacks, or has only in passing: perhaps a typo of a name.
             for i, distance in self._typos(word):
@@ -974,7 +992,10 @@ class SearchIndex:
 
     def search(self, query: str, limit: int | None = 10) -> list[Hit]:
         """The entries matching ``query``, best first (``limit=None``: all)."""
-        stems = query_words(query)
+        stems = []
+        for word in query_words(query):
+            unit = re.fullmatch(r"(\d+)([a-z]+)", word) if word not in self._ids else None
+            stems.extend(unit.groups() if unit else (word,))  # 5pm, 4kb: a number and its unit
         if not stems:
             return []
         scores: dict[int, float] = {}
