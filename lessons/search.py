@@ -11,19 +11,37 @@ Words are cut at anything that is not a letter or digit (``lambda@edge``,
 ``!Ref``, ``s3:ObjectCreated``), lower-cased and lightly stemmed (plurals);
 the course side also indexes camel-case parts (``ChangeMessageVisibility``)
 and words joined across punctuation (``sse-kms`` → ``ssekms``). Query words
-(stop words dropped) match the vocabulary exactly, as a prefix (``visib``), or
+(stop words dropped; ``5pm``, ``4kb`` read as a number and its unit) match the
+vocabulary exactly, as a prefix (``visib``), as their family (``scaling`` for
+``scale``, ``retried`` for ``retry``: see :func:`family`), as an everyday
+synonym (``whole`` ~ ``entire``: :data:`SYNONYMS`, word to word only), or
 with typos: one for words of 4-7 letters, two from 8 (``visiblity``,
 ``dynamdb``), measured as optimal-string-alignment distance over the words of
 about the same length whose letter sets differ by at most two per edit.
 
 A document scores the sum, over query words, of its best ``match quality ×
-field weight``, times the square of the share of query words it matched. A
-*name* of the entry (term, full form, alias) that the query spells out, in any
-order, adds a bonus: exact (more for the term itself) > typo or prefix > part
-of the name. Top-level entries win ties over sub-entries. Acronyms work both
+field weight`` times the word's weight, times the square of the (weighted)
+share of query words it matched. A word weighs less the more entries it
+matches (``RARE_DOCS``, ``RARE_FLOOR``): in a problem-shaped query
+(``delete old items automatically``) the rare word decides, not ``item``.
+A query word that names a topic (its title's names: ``dynamodb``, ``sqs``,
+``api gateway``, ``xray``, ``route53``) counts at least ``W_CONTEXT`` for that
+topic's entries, and it may complete a name the other words spell out:
+``dynamodb rcu`` is the name ``RCU`` in the topic DynamoDB (an exact-name bonus
+``B_CONTEXT`` below ``rcu`` alone), so RCU ranks first rather than the entries
+named "DynamoDB ..." that mention RCU; ``s3 cors`` and ``api gateway cors``
+find each topic's CORS. A *name* of the entry (term, full form, alias) that
+the query spells out, in any order, adds a bonus: exact (more for the term
+itself) > typo or prefix > part of the name. Top-level entries win ties over
+sub-entries. Acronyms work both
 ways: full forms, aliases and the ``Words In Full (WIF)`` patterns of the
 course text give an acronym map, and the query is also scored with an acronym
 expanded (or an expansion abbreviated); each document keeps its best score.
+
+How well this finds what a learner means is measured on an evaluation set of
+learner queries (``tests/lessons/search_queries.toml``; ``bench/search_eval.py``
+prints recall@1 and recall@3). Aliases in the course carry the names and
+phrasings learners type; nothing maps a query to an entry in code.
 
 Hand-made rather than rapidfuzz: importing rapidfuzz costs ~30 ms, more than
 the whole rest of a lookup, and a vocabulary of ~3,000 words needs no more than
@@ -84,7 +102,7 @@ STOP_WORDS = frozenset(
 )
 
 # Endings a word sheds to find its family (see :func:`family`), longest first.
-FAMILY_ENDINGS = ("ation", "ating", "ated", "ator", "ate", "ment", "able", "ible", "ing", "ion", "ied", "ies", "ed", "er", "or", "e", "y")
+FAMILY_ENDINGS = tuple("ation ating ated ator ate ment able ible ing ion ied ies ed er or e y".split())
 # Everyday words a learner types for the course's words (each matches the
 # others of its group a shade below itself): word to word, never to an entry.
 SYNONYMS = (
