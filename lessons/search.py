@@ -11,19 +11,37 @@ Words are cut at anything that is not a letter or digit (``lambda@edge``,
 ``!Ref``, ``s3:ObjectCreated``), lower-cased and lightly stemmed (plurals);
 the course side also indexes camel-case parts (``ChangeMessageVisibility``)
 and words joined across punctuation (``sse-kms`` → ``ssekms``). Query words
-(stop words dropped) match the vocabulary exactly, as a prefix (``visib``), or
+(stop words dropped; ``5pm``, ``4kb`` read as a number and its unit) match the
+vocabulary exactly, as a prefix (``visib``), as their family (``scaling`` for
+``scale``, ``retried`` for ``retry``: see :func:`family`), as an everyday
+synonym (``whole`` ~ ``entire``: :data:`SYNONYMS`, word to word only), or
 with typos: one for words of 4-7 letters, two from 8 (``visiblity``,
 ``dynamdb``), measured as optimal-string-alignment distance over the words of
 about the same length whose letter sets differ by at most two per edit.
 
 A document scores the sum, over query words, of its best ``match quality ×
-field weight``, times the square of the share of query words it matched. A
-*name* of the entry (term, full form, alias) that the query spells out, in any
-order, adds a bonus: exact (more for the term itself) > typo or prefix > part
-of the name. Top-level entries win ties over sub-entries. Acronyms work both
+field weight`` times the word's weight, times the square of the (weighted)
+share of query words it matched. A word weighs less the more entries it
+matches (``RARE_DOCS``, ``RARE_FLOOR``): in a problem-shaped query
+(``delete old items automatically``) the rare word decides, not ``item``.
+A query word that names a topic (its title's names: ``dynamodb``, ``sqs``,
+``api gateway``, ``xray``, ``route53``) counts at least ``W_CONTEXT`` for that
+topic's entries, and it may complete a name the other words spell out:
+``dynamodb rcu`` is the name ``RCU`` in the topic DynamoDB (an exact-name bonus
+``B_CONTEXT`` below ``rcu`` alone), so RCU ranks first rather than the entries
+named "DynamoDB ..." that mention RCU; ``s3 cors`` and ``api gateway cors``
+find each topic's CORS. A *name* of the entry (term, full form, alias) that
+the query spells out, in any order, adds a bonus: exact (more for the term
+itself) > typo or prefix > part of the name. Top-level entries win ties over
+sub-entries. Acronyms work both
 ways: full forms, aliases and the ``Words In Full (WIF)`` patterns of the
 course text give an acronym map, and the query is also scored with an acronym
 expanded (or an expansion abbreviated); each document keeps its best score.
+
+How well this finds what a learner means is measured on an evaluation set of
+learner queries (``tests/lessons/search_queries.toml``; ``bench/search_eval.py``
+prints recall@1 and recall@3). Aliases in the course carry the names and
+phrasings learners type; nothing maps a query to an entry in code.
 
 Hand-made rather than rapidfuzz: importing rapidfuzz costs ~30 ms, more than
 the whole rest of a lookup, and a vocabulary of ~3,000 words needs no more than
@@ -58,9 +76,18 @@ CACHE_NAME = "search-index.marshal"
 # Field weights: where a word occurs in a document.
 W_TERM, W_NAME, W_DEFINITION, W_CHILD, W_NOTES, W_QUESTION, W_TOPIC = 10.0, 8.0, 3.0, 3.0, 2.0, 1.5, 1.0
 # Match qualities: how a query word matched a vocabulary word.
-Q_EXACT, Q_TYPO1, Q_TYPO2 = 1.0, 0.7, 0.55
+Q_EXACT, Q_FAMILY, Q_TYPO1, Q_TYPO2 = 1.0, 0.8, 0.7, 0.55
 # Bonuses for a name (term, full form, alias) the query spells out.
-B_EXACT_NAME, B_TERM, B_FUZZY_NAME, B_PART_NAME, B_TOP_LEVEL = 30.0, 5.0, 15.0, 8.0, 0.5
+B_EXACT_NAME, B_TERM, B_FUZZY_NAME, B_PART_NAME, B_TOP_LEVEL = 30.0, 5.0, 15.0, 2.0, 0.5
+# A query word that names the entry's topic ("dynamodb" in "dynamodb rcu") counts
+# at least this much for the topic's entries, and may complete a name the other
+# words spell out, for a bonus this much below the name typed on its own.
+W_CONTEXT, B_CONTEXT = 3.0, 3.0
+# Rare words weigh more: a query word found in ``df`` documents weighs
+# ``RARE_FLOOR + (1 - RARE_FLOOR) * RARE_DOCS / (RARE_DOCS + df)``.
+RARE_DOCS, RARE_FLOOR = 30.0, 0.3
+# A document's score shrinks with the share of the query it misses, to this power.
+COVERAGE_POWER = 2
 VARIANT_FACTOR = 0.98  # an acronym-rewritten query scores a shade below the literal one
 MAX_PREFIX = 200  # vocabulary words one prefix may expand to
 MAX_VARIANTS = 6
@@ -74,6 +101,25 @@ STOP_WORDS = frozenset(
     "you your".split()
 )
 
+# Endings a word sheds to find its family (see :func:`family`), longest first.
+FAMILY_ENDINGS = tuple("ation ating ated ator ate ment able ible ing ion ied ies ed er or e y".split())
+# Everyday words a learner types for the course's words (each matches the
+# others of its group a shade below itself): word to word, never to an entry.
+SYNONYMS = (
+    ("several", "multiple", "many"),
+    ("whole", "entire"),
+    ("link", "url"),
+    ("login", "signin", "logon"),
+    ("another", "other"),
+    ("db", "database"),
+    ("remove", "delete"),
+    ("recover", "restore"),
+)
+# Words of topic titles that do not name the topic on their own.
+TITLE_FILLER = frozenset("advanced amazon aws elastic fundamentals group messaging on serverless".split())
+# A one-word topic name must be this topic's in at least this share of the entries that have the word.
+CONTEXT_SHARE = 0.2
+
 _RUN = re.compile(r"[^\W_]+")
 _MARK = re.compile(r"\{\{(.+?)\}\}|`([^`]+)`")
 _CAMEL_HINT = re.compile(r"[a-z][A-Z]")
@@ -83,6 +129,9 @@ _CAMEL_2 = r"([A-Z]+)([A-Z][a-z])"
 _ACRONYM_TERM = r"^[A-Z][A-Za-z0-9]{0,2}[A-Z0-9][A-Za-z0-9]{0,4}s?$"
 _PAREN = r"\(([^()]{2,80})\)"
 _SENTENCE_END = r"(?<=[.!?])\s"
+
+
+_SYNONYM_OF = {w: tuple(o for o in group if o != w) for group in SYNONYMS for w in group}
 
 
 class Hit(NamedTuple):
@@ -120,6 +169,28 @@ def stem(run: str) -> str:
         if not (word[-2] == "i" and n > 4):  # kinesis, redis, analysis
             return word[:-1]
     return word
+
+
+def family(word: str) -> str:
+    """What the words of one family share once their endings are shed, so that
+    ``scale``, ``scaled``, ``scaling`` and ``scalable`` meet (``scal``), and
+    ``deploy``/``deployment``/``deployed`` (``deploi``), ``retry``/``retried``,
+    ``trigger``/``triggering``, ``encrypt``/``encryption``. Rough, and used
+    only to let a query word match its family a shade below itself."""
+    base = word
+    for _ in range(2):
+        for ending in FAMILY_ENDINGS:
+            y = ending in ("ied", "ies", "y")
+            if base.endswith(ending) and len(base) - len(ending) >= (3 if y else 4):
+                base = base[: -len(ending)]
+                if y:
+                    base += "i"  # deny, denied -> deni
+                elif base[-1] == base[-2] and base[-1] not in "ls":
+                    base = base[:-1]  # stopped -> stop, logging -> log
+                break
+        else:
+            break
+    return base
 
 
 def plain(text: str) -> str:
@@ -570,6 +641,7 @@ class SearchIndex:
         self._phrases: dict[str, list[tuple[tuple[str, ...], str]]] | None = None
         self._forms: dict[int, list[tuple[bool, tuple[int, ...]]]] = {}
         self._memo: dict[str, dict[int, tuple[float, int]]] = {}
+        self._title_names: list[tuple[tuple[str, ...], tuple[int, ...]]] | None = None
 
     # -- construction ---------------------------------------------------------
 
@@ -680,6 +752,19 @@ class SearchIndex:
                     break
                 if i != exact:
                     found[i] = (0.4 + 0.4 * len(word) / len(candidate), 1)
+            # Its family ("scaling" for "scale"), a shade below the word itself.
+            key = family(word)
+            start = bisect_left(vocab, key)
+            for i in range(start, min(start + MAX_PREFIX, len(vocab))):
+                candidate = vocab[i]
+                if not candidate.startswith(key):
+                    break
+                if i != exact and found.get(i, (0.0,))[0] < Q_FAMILY and family(candidate) == key:
+                    found[i] = (Q_FAMILY, 1)
+        for other in _SYNONYM_OF.get(word, ()):
+            i = self._ids.get(other)
+            if i is not None and found.get(i, (0.0,))[0] < Q_FAMILY:
+                found[i] = (Q_FAMILY, 1)
         if letters and len(word) >= 4 and (exact is None or not self._is_name_word(exact)):
             # A word the course lacks, or has only in passing: perhaps a typo of a name.
             for i, distance in self._typos(word):
@@ -746,6 +831,57 @@ class SearchIndex:
                     )
         return variants[:MAX_VARIANTS]
 
+    def _topic_names(self) -> list[tuple[tuple[str, ...], tuple[int, ...]]]:
+        """The names a topic's title gives it, as query words, and the topics
+        (indexes) they name: ``DynamoDB``, ``SQS``, ``API Gateway``, ``X-Ray``
+        (also typed ``xray``), ``Route 53`` (``route53``). Title segments split
+        at ``:``, ``,``, ``and`` and brackets, filler words dropped; a one-word
+        name counts only if at least :data:`CONTEXT_SHARE` of the entries that
+        have the word are in its topic (``encryption`` but not ``policies``)."""
+        if self._title_names is None:
+            topics_of: dict[tuple[str, ...], set[int]] = {}
+            for n, (_id, _number, title) in enumerate(self.topics):
+                for segment in re.split(r"[:,()]|\band\b", title):
+                    runs = [r for r in _RUN.findall(segment) if r.lower() not in TITLE_FILLER]
+                    if not runs:
+                        continue
+                    forms = [tuple(stem(r) for r in runs)]
+                    if len(runs) > 1:
+                        forms.append((stem("".join(runs)),))
+                    for form in forms:
+                        topics_of.setdefault(form, set()).add(n)
+            names: list[tuple[tuple[str, ...], tuple[int, ...]]] = []
+            for form, topics in topics_of.items():
+                if len(form) == 1:
+                    vid = self._ids.get(form[0])
+                    if vid is None:
+                        continue
+                    docs = self._postings[self._post_at[vid] : self._post_at[vid + 1] : 2].tolist()
+                    inside = sum(1 for doc in docs if self.heads[doc][1] in topics)
+                    if inside < CONTEXT_SHARE * len(docs):
+                        continue
+                names.append((form, tuple(sorted(topics))))
+            self._title_names = names
+        return self._title_names
+
+    def _context(self, query: list[str]) -> dict[int, int]:
+        """Topic index -> the query words (bits) that name it."""
+        around: dict[int, int] = {}
+        positions: dict[str, int] = {}
+        for bit, word in enumerate(query):
+            positions[word] = positions.get(word, 0) | (1 << bit)
+        for form, topics in self._topic_names():
+            bits = 0
+            for word in form:
+                at = positions.get(word)
+                if at is None:
+                    break
+                bits |= at
+            else:
+                for topic in topics:
+                    around[topic] = around.get(topic, 0) | bits
+        return around
+
     def _score(
         self, query: list[str], shares: list[float], factor: float
     ) -> tuple[dict[int, float], dict[int, list[tuple[int, int, int]]]]:
@@ -770,7 +906,14 @@ class SearchIndex:
                     else:
                         seen.append((n, vid, kind))
             best.append(top)
-        useful = sum(share for share, matches in zip(shares, per_word, strict=True) if matches) or 1.0
+        # Each word weighs its share of the query times its rarity; a word of a
+        # topic's title gives that topic's entries a context to stand on.
+        weights = [
+            share * (RARE_FLOOR + (1.0 - RARE_FLOOR) * RARE_DOCS / (RARE_DOCS + len(top)))
+            for share, top in zip(shares, best, strict=True)
+        ]
+        context = self._context(query)
+        useful = sum(w for w, matches in zip(weights, per_word, strict=True) if matches) or 1.0
         quality: dict[int, float] = {}
         mask: dict[int, int] = {}
         for bit, matches in enumerate(per_word):
@@ -785,25 +928,30 @@ class SearchIndex:
             total = 0.0
             covered = 0.0
             strong = False
-            for share, top in zip(shares, best, strict=True):
-                value = top.get(doc)
+            around = context.get(heads[doc][1], 0)  # the query words that name this entry's topic
+            for bit, (weight, top) in enumerate(zip(weights, best, strict=True)):
+                value = top.get(doc, 0.0)
+                if around >> bit & 1 and value < W_CONTEXT:
+                    value = W_CONTEXT
                 if value:
-                    total += value * share
-                    covered += share
+                    total += value * weight
+                    covered += weight
                     if value >= 0.4 * W_NAME:
                         strong = True
-            score = total * (covered / useful) ** 2
+            score = total * (covered / useful) ** COVERAGE_POWER
             if strong:
-                score += self._name_bonus(doc, quality, mask, full)
+                score += self._name_bonus(doc, quality, mask, full, around)
             if heads[doc][5] == 0:
                 score += B_TOP_LEVEL
             scores[doc] = score * factor
         return scores, found
 
-    def _name_bonus(self, doc: int, quality: dict[int, float], mask: dict[int, int], full: int) -> float:
+    def _name_bonus(self, doc: int, quality: dict[int, float], mask: dict[int, int], full: int, around: int) -> float:
         """A name (term, full form, alias) the query spells out: exact > typo or
         prefix > part. ``quality``: best match quality of each word id;
-        ``mask``: which query words matched it (bits); ``full``: all of them."""
+        ``mask``: which query words matched it (bits); ``full``: all of them;
+        ``around``: the words the entry's topic title has, which may complete
+        a name the other words spell out (``dynamodb rcu``: RCU in DynamoDB)."""
         bonus = 0.0
         for is_term, form in self._name_forms(doc):
             bits = 0
@@ -813,10 +961,13 @@ class SearchIndex:
                 continue
             qualities = [quality.get(vid, 0.0) for vid in form]
             whole_name = 0.0 not in qualities
-            if whole_name and bits == full:
+            completed = bits != full and (bits | around) == full and bits & ~around
+            if whole_name and (bits == full or completed):
                 low = min(qualities)
                 value = B_EXACT_NAME + (B_TERM if is_term else 0.0) if low >= Q_EXACT else B_FUZZY_NAME + 10.0 * low
-            elif bits == full:
+                if completed:
+                    value -= B_CONTEXT
+            elif bits == full or completed:
                 value = B_PART_NAME * (len(qualities) - qualities.count(0.0)) / len(form)
             elif whole_name:
                 value = B_PART_NAME * bin(bits).count("1") / bin(full).count("1")
@@ -830,7 +981,10 @@ class SearchIndex:
 
     def search(self, query: str, limit: int | None = 10) -> list[Hit]:
         """The entries matching ``query``, best first (``limit=None``: all)."""
-        stems = query_words(query)
+        stems = []
+        for word in query_words(query):
+            unit = re.fullmatch(r"(\d+)([a-z]+)", word) if word not in self._ids else None
+            stems.extend(unit.groups() if unit else (word,))  # 5pm, 4kb: a number and its unit
         if not stems:
             return []
         scores: dict[int, float] = {}

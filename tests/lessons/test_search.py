@@ -15,7 +15,7 @@ from lessons import search
 from lessons.folders import course_dirs
 from lessons.loader import load_course, parse_topic_text
 from lessons.model import Course
-from lessons.search import SearchIndex, acronyms_in_text, osa_distance, query_words, stem
+from lessons.search import SearchIndex, acronyms_in_text, family, osa_distance, query_words, stem
 
 # (query, entry id that must be among the top 3), at least two per topic:
 # typos, acronyms both ways, partial words, any word order, punctuation.
@@ -440,6 +440,87 @@ def test_questions_and_update_callouts_are_searched(gadgets: SearchIndex) -> Non
 def test_partial_words_match_as_prefixes(gadgets: SearchIndex) -> None:
     assert ids(gadgets, "sprock")[0] == "gadgets/sprocket"
     assert ids(gadgets, "pinw")[0] == "gadgets/pinwheel"
+
+
+TWO_TOPICS = [
+    """\
+id = "widgets"
+number = 41
+title = "Widgets: Cogs and Levers"
+lines = [1]
+
+[[entries]]
+id = "widgets"
+term = "Widgets"
+definition = "Small parts; a widget cache keeps the widgets in memory."
+lines = [2]
+
+[[entries]]
+id = "cache"
+term = "Cache"
+definition = "Keeps recent parts close."
+lines = [3]
+
+[[entries]]
+id = "spring"
+term = "Spring"
+definition = "Stores energy; scaled to the size of the widget."
+notes = ["Retried twice when it snaps."]
+lines = [4]
+""",
+    """\
+id = "gadgets"
+number = 42
+title = "Gadgets"
+lines = [1]
+
+[[entries]]
+id = "cache"
+term = "Cache"
+definition = "Keeps recent widgets close, like a widgets cache, but for gadgets."
+lines = [2]
+
+[[entries]]
+id = "gadget-scaling"
+term = "Gadget Scaling"
+definition = "Grows with demand."
+lines = [3]
+""",
+]
+
+
+@pytest.fixture(scope="module")
+def two_topics() -> SearchIndex:
+    topics = tuple(parse_topic_text(text, f"{41 + n}-t.toml") for n, text in enumerate(TWO_TOPICS))
+    return SearchIndex.build(Course(topics))
+
+
+def test_a_topic_name_in_the_query_picks_that_topics_entry(two_topics: SearchIndex) -> None:
+    # "widgets cache" names the topic Widgets and its entry Cache, though the Gadgets
+    # cache is the one whose text says "widgets".
+    assert ids(two_topics, "widgets cache")[0] == "widgets/cache"
+    assert ids(two_topics, "gadgets cache")[0] == "gadgets/cache"
+    assert ids(two_topics, "cache gadgets")[0] == "gadgets/cache"  # any order
+    # The topic's name alone still finds what is named so, not every entry of the topic.
+    assert ids(two_topics, "widgets")[0] == "widgets/widgets"
+
+
+def test_word_families_and_synonyms_match_a_shade_below_the_word(two_topics: SearchIndex) -> None:
+    assert [family(w) for w in ("scale", "scaled", "scaling", "scalable")] == ["scal"] * 4
+    assert family("retry") == family("retried") == family("retrying") == "retri"
+    assert family("encrypt") == family("encryption") == family("encrypted")
+    assert family("trigger") == family("triggering") and family("deploy") == family("deployment")
+    assert family("user") != family("use")  # too short to shed anything
+    assert ids(two_topics, "scale")[0] == "gadgets/gadget-scaling"  # the name beats the mention "scaled"
+    assert "widgets/spring" in ids(two_topics, "retry")
+    exact, family_match = two_topics.search("retried")[0], two_topics.search("retry")[0]
+    assert exact.id == family_match.id == "widgets/spring" and exact.score > family_match.score
+
+
+def test_everyday_words_numbers_with_units_and_rare_words(index: SearchIndex) -> None:
+    assert index.search("read the whole table", limit=1)[0].id == "dynamodb/scan"  # whole ~ entire
+    assert index.search("add instances every friday at 5pm", limit=1)[0].id == "elb-asg/scheduled-action"
+    assert "messaging/sqs-message-size" in [h.id for h in index.search("sqs 256kb", limit=3)]
 
 
 # ------------------------------------------------------------------ words
