@@ -73,11 +73,12 @@ def build_parser() -> Parser:
     p.add_argument("--count", type=_positive_int, metavar="N", help="number of questions")
     p.add_argument("--seed", type=int, metavar="N", help="make the quiz reproducible")
 
-    from tui import calc_cli, lookup_cli, progress_cli
+    from tui import calc_cli, lookup_cli, progress_cli, serve_cli
 
     progress_cli.register(command)
     lookup_cli.register(command)
     calc_cli.register(command)
+    serve_cli.register(command)
     return parser
 
 
@@ -213,7 +214,9 @@ def _run_quiz(args: argparse.Namespace) -> int:
 
 def _run_app(args: argparse.Namespace, start=None, *, course_result=None, store=None) -> int:
     """Open the Textual app (the default when no command is given)."""
-    if not interactive():
+    from tui.serve_cli import enter_served_mode
+
+    if not enter_served_mode() and not interactive():  # a tab of 'awstutor serve' needs no terminal
         raise UsageError("the app needs a terminal; for scripts use 'awstutor lookup', 'topics' or 'progress'")
     from progress.store import ProgressError
     from tui.commandline import open_store, search_index
