@@ -18,6 +18,7 @@ import socket
 import stat
 import subprocess
 import sys
+import threading
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -26,6 +27,7 @@ from pathlib import Path
 import aiohttp
 import pytest
 
+from progress.store import ProgressStore
 from tui.serve_cli import SERVED_ENV, app_command, is_loopback
 from tui.web_server import Guard
 
@@ -383,3 +385,118 @@ def test_the_server_imports_neither_textual_nor_rich(tmp_path: Path) -> None:
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT)
     assert out.stdout.strip() == "[]", out.stderr
+
+
+# ------------------------------------------------------------------ in a real browser
+
+
+class Forwarder:
+    """``ssh -L NEW:127.0.0.1:PORT`` in miniature: a local TCP port that relays to the server's."""
+
+    def __init__(self, target: int) -> None:
+        self.target = target
+        self.loop = asyncio.new_event_loop()
+        self.ready = threading.Event()
+        self.port = 0
+        self.thread = threading.Thread(target=self._run, daemon=True)
+        self.thread.start()
+        self.ready.wait(10)
+
+    def _run(self) -> None:
+        asyncio.set_event_loop(self.loop)
+        server = self.loop.run_until_complete(asyncio.start_server(self._relay, "127.0.0.1", 0))
+        self.port = server.sockets[0].getsockname()[1]
+        self.ready.set()
+        self.loop.run_forever()
+
+    async def _relay(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        try:
+            up_reader, up_writer = await asyncio.open_connection("127.0.0.1", self.target)
+        except OSError:
+            writer.close()
+            return
+
+        async def pump(source: asyncio.StreamReader, sink: asyncio.StreamWriter) -> None:
+            try:
+                while data := await source.read(65536):
+                    sink.write(data)
+                    await sink.drain()
+            except OSError:
+                pass
+            finally:
+                sink.close()
+
+        await asyncio.gather(pump(reader, up_writer), pump(up_reader, writer))
+
+    def close(self) -> None:
+        self.loop.call_soon_threadsafe(self.loop.stop)
+        self.thread.join(5)
+
+
+def chromium_or_skip() -> None:
+    try:
+        import playwright.sync_api  # noqa: F401
+    except ImportError:
+        pytest.skip("the browser test needs playwright (pip install '.[test]')")
+    if not CHROMIUM.exists():
+        if os.environ.get("CI") == "true":
+            pytest.fail(f"{CHROMIUM} is missing: .ci/run installs Debian's chromium, so CI runs the browser test")
+        pytest.skip(f"no Chromium at {CHROMIUM}: apt-get install chromium to run the browser test")
+
+
+@needs_proc
+def test_in_a_browser_through_a_forwarded_port_n_and_g_reach_the_disk(served: Served) -> None:
+    """Chromium opens the printed address through another port (as over ``ssh -L 9000:127.0.0.1:8000``),
+    waits for the main screen in the websocket frames, presses n and g; the mark is on disk."""
+    chromium_or_skip()
+    from playwright.sync_api import sync_playwright
+
+    forwarder = Forwarder(served.port)
+    url = served.url.replace(f":{served.port}/", f":{forwarder.port}/")
+    frames: list[bytes] = []
+    requests: list[str] = []
+    problems: list[str] = []
+    try:
+        with sync_playwright() as playwright:
+            browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+            try:
+                page = browser.new_page(viewport={"width": 1200, "height": 800})
+                page.on("request", lambda request: requests.append(request.url))
+                page.on("console", lambda m: problems.append(m.text) if m.type == "error" else None)
+                page.on(
+                    "websocket",
+                    lambda ws: ws.on(
+                        "framereceived", lambda f: frames.append(f if isinstance(f, bytes) else f.encode())
+                    ),
+                )
+                began = time.monotonic()
+                page.goto(url)
+                while "Got it" not in screen_text(frames) and time.monotonic() - began < 60:
+                    page.wait_for_timeout(50)
+                loaded = time.monotonic() - began
+                assert "Got it" in screen_text(frames), screen_text(frames)[-2000:] + served.stderr()
+                print(f"page load to main screen: {loaded:.2f} s")
+                assert "1 IAM and EC2" in screen_text(frames)
+                page.wait_for_timeout(300)
+                page.mouse.click(600, 400)  # focus the terminal
+                page.keyboard.press("n")
+                page.keyboard.press("g")
+
+                def marked() -> dict[str, str]:
+                    store = ProgressStore.open(served.data)
+                    try:
+                        return store.latest_marks()
+                    finally:
+                        store.close()
+
+                deadline = time.monotonic() + 20
+                while "got" not in marked().values() and time.monotonic() < deadline:
+                    page.wait_for_timeout(100)
+                assert list(marked().values()) == ["got"], served.stderr()
+            finally:
+                browser.close()
+    finally:
+        forwarder.close()
+    origin = f"http://127.0.0.1:{forwarder.port}/"
+    assert requests and all(r.startswith(origin) or r.startswith("data:") for r in requests), requests
+    assert not problems, problems  # no CSP violation, no 403 for a file the page needs
