@@ -38,7 +38,8 @@ def register(command: Callable[..., argparse.ArgumentParser]) -> None:
     p.add_argument(
         "--host",
         metavar="H",
-        help=f"address to listen on (default {DEFAULT_HOST}); anything else is reachable from other machines",
+        help=f"address to listen on (default {DEFAULT_HOST}); one that is not loopback is reachable from other "
+        "machines, and a warning says so",
     )
     p.add_argument(
         "--socket",

@@ -91,7 +91,11 @@ class ServeError(Exception):
 
 
 def say(message: str) -> None:
-    print(f"awstutor serve: {message}", file=sys.stderr, flush=True)
+    """One line for the server's terminal (gone, e.g. a pipe into tee that Ctrl+C ended: never mind)."""
+    try:
+        print(f"awstutor serve: {message}", file=sys.stderr, flush=True)
+    except (OSError, ValueError):
+        pass
 
 
 # ------------------------------------------------------------------ who may connect
