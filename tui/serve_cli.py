@@ -73,6 +73,9 @@ def is_loopback(host: str) -> bool:
 
 
 def run(args: argparse.Namespace) -> int:
+    if os.name != "posix":  # process groups and signals: how the server ends its apps
+        warn("awstutor: 'serve' runs on Linux and macOS only; the terminal app runs here: awstutor")
+        return EXIT_FAIL
     if args.socket is not None and (args.host is not None or args.port is not None):
         raise UsageError("--socket replaces --host and --port: give one or the other")
     host = args.host if args.host is not None else DEFAULT_HOST

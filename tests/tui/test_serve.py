@@ -10,6 +10,7 @@ outlived its server would be found too.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import os
 import re
 import selectors
@@ -284,36 +285,64 @@ async def test_closing_the_tab_ends_its_app(served: Served) -> None:
         assert served.apps() == []
 
 
-async def test_a_failure_to_start_shows_in_the_browser(tmp_path: Path) -> None:
-    """The app's error goes to the tab (and the server's terminal); the tab stays open to show it."""
+@contextlib.asynccontextmanager
+async def in_process(server):
+    """``server`` (a :class:`TutorServer`) on a free loopback port inside the test's own event loop."""
     from aiohttp import web
 
+    listener = server.listen_tcp("127.0.0.1", 0)
+    runner = web.AppRunner(server.make_app())
+    await runner.setup()
+    await web.SockSite(runner, listener.sock).start()
+    try:
+        yield listener.url
+    finally:
+        await runner.cleanup()
+
+
+async def test_a_failure_to_start_shows_in_the_browser(tmp_path: Path) -> None:
+    """The app's error goes to the tab (and the server's terminal); the tab stays open to show it."""
     from tui.web_server import TutorServer
 
     failing = [sys.executable, "-c", "import sys; sys.exit('progress: cannot use the progress folder /x: Read-only')"]
     server = TutorServer(failing, cwd=tmp_path)
-    runner = web.AppRunner(server.make_app())
-    await runner.setup()
-    site = web.TCPSite(runner, "127.0.0.1", 0)
-    await site.start()
-    port = site._server.sockets[0].getsockname()[1]
-    origin = f"http://127.0.0.1:{port}"
-    try:
-        async with aiohttp.ClientSession() as session:
-            ws = await session.ws_connect(f"ws://127.0.0.1:{port}/ws/{server.guard.token}", origin=origin)
-            shown = b""
-            while b"Fix the cause" not in shown:
-                message = await ws.receive(timeout=30)
-                assert message.type == aiohttp.WSMsgType.BINARY, message
-                shown += message.data
-            text = shown.decode()
-            assert "awstutor could not start" in text and "(exit code 1)" in text
-            assert "cannot use the progress folder /x: Read-only" in text
-            with pytest.raises(asyncio.TimeoutError):
-                await ws.receive(timeout=0.5)  # not closed: the "Session ended" box would hide the message
+    async with in_process(server) as url, aiohttp.ClientSession() as session:
+        origin = re.match(r"http://[^/]+", url).group(0)
+        ws = await session.ws_connect(f"{origin.replace('http', 'ws')}/ws/{server.guard.token}", origin=origin)
+        shown = b""
+        while b"Fix the cause" not in shown:
+            message = await ws.receive(timeout=30)
+            assert message.type == aiohttp.WSMsgType.BINARY, message
+            shown += message.data
+        text = shown.decode()
+        assert "awstutor could not start" in text and "(exit code 1)" in text
+        assert "cannot use the progress folder /x: Read-only" in text
+        with pytest.raises(asyncio.TimeoutError):
+            await ws.receive(timeout=0.5)  # not closed: the "Session ended" box would hide the message
+        await ws.close()
+
+
+async def test_tabs_beyond_the_limit_get_a_message_and_no_app(tmp_path: Path, monkeypatch) -> None:
+    from tui import web_server
+
+    monkeypatch.setattr(web_server, "MAX_TABS", 2)
+    waiting = [sys.executable, "-c", "import time; time.sleep(60)"]  # an app that never gets going
+    server = web_server.TutorServer(waiting, cwd=tmp_path)
+    async with in_process(server) as url, aiohttp.ClientSession() as session:
+        origin = re.match(r"http://[^/]+", url).group(0)
+        address = f"{origin.replace('http', 'ws')}/ws/{server.guard.token}"
+        tabs = [await session.ws_connect(address, origin=origin) for _ in range(2)]
+        for _ in range(100):
+            if len(server.tabs) == 2 and all(app.pid for app in server.tabs):
+                break
+            await asyncio.sleep(0.05)
+        pids = {app.pid for app in server.tabs}
+        extra = await session.ws_connect(address, origin=origin)
+        message = await extra.receive(timeout=10)
+        assert b"2 tabs are open already" in message.data
+        assert {app.pid for app in server.tabs} == pids
+        for ws in (*tabs, extra):
             await ws.close()
-    finally:
-        await runner.cleanup()
 
 
 def test_unix_socket_is_private_and_removed_on_exit(tmp_path: Path) -> None:
