@@ -16,11 +16,13 @@ The server (aiohttp and textual-serve) is imported only when ``serve`` runs.
 from __future__ import annotations
 
 import argparse
-import ipaddress
 import os
 import sys
 from collections.abc import Callable
-from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from pathlib import Path
 
 from tui.commandline import EXIT_FAIL, UsageError, locations, warn
 
@@ -63,6 +65,8 @@ def is_loopback(host: str) -> bool:
     """Is ``host`` an address only this machine can reach (``localhost``, 127.0.0.0/8, ``::1``)?"""
     if host.lower() == "localhost":
         return True
+    import ipaddress
+
     try:
         return ipaddress.ip_address(host.strip("[]")).is_loopback
     except ValueError:
@@ -90,6 +94,8 @@ def run(args: argparse.Namespace) -> int:
     except ProgressError as error:
         warn(f"awstutor: {error.message}")
         return EXIT_FAIL
+    from pathlib import Path
+
     from tui import web_server
 
     server = web_server.TutorServer(app_command(args, data), cwd=_package_root(), env={SERVED_ENV: str(os.getpid())})
@@ -111,6 +117,8 @@ def run(args: argparse.Namespace) -> int:
 
 def app_command(args: argparse.Namespace, data: Path) -> list[str]:
     """The argv of one tab's app: no shell, so paths with spaces or quotes stay whole."""
+    from pathlib import Path
+
     argv = [sys.executable, "-m", "tui", "--data-dir", str(data)]
     for folder in getattr(args, "lessons", None) or []:
         argv += ["--lessons", str(Path(folder).expanduser().absolute())]
@@ -119,6 +127,8 @@ def app_command(args: argparse.Namespace, data: Path) -> list[str]:
 
 def _package_root() -> Path:
     """The folder that holds ``tui``: the app process runs there, so ``-m tui`` is this very tutor."""
+    from pathlib import Path
+
     return Path(__file__).resolve().parent.parent
 
 
