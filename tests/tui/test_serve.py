@@ -507,7 +507,7 @@ def test_in_a_browser_through_a_forwarded_port_n_and_g_reach_the_disk(served: Se
                 print(f"page load to main screen: {loaded:.2f} s")
                 assert "1 IAM and EC2" in screen_text(frames)
                 page.wait_for_timeout(300)
-                page.mouse.click(600, 400)  # focus the terminal
+                page.focus("textarea.xterm-helper-textarea")  # where xterm.js takes the keyboard
                 page.keyboard.press("n")
                 page.keyboard.press("g")
 
