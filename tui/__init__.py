@@ -1,7 +1,8 @@
-"""The Textual app and the ``awstutor`` command.
+"""The Textual app, the ``awstutor`` command, and the web server that serves the app to a browser.
 
 Importing this package must stay cheap: the command's headless subcommands
-(lookup, calc, progress, topics) import only what they need, and never Textual.
+(lookup, calc, progress, topics) import only what they need, and never Textual;
+nor does ``serve``'s server (each browser tab's app is a process of its own).
 """
 
 __version__ = "0.1.0"

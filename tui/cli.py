@@ -83,11 +83,12 @@ def build_parser() -> Parser:
     p.add_argument("--dry-run", action="store_true", help="print the questions the quiz would ask, and do not start it")
     p.add_argument("--json", action="store_true", help="with --dry-run: print JSON")
 
-    from tui import calc_cli, lookup_cli, progress_cli
+    from tui import calc_cli, lookup_cli, progress_cli, serve_cli
 
     progress_cli.register(command)
     lookup_cli.register(command)
     calc_cli.register(command)
+    serve_cli.register(command)
     return parser
 
 
@@ -280,7 +281,9 @@ def _print_plan(quiz, *, as_json: bool) -> int:
 
 def _run_app(args: argparse.Namespace, start=None, *, course_result=None, store=None) -> int:
     """Open the Textual app (the default when no command is given)."""
-    if not interactive():
+    from tui.serve_cli import enter_served_mode
+
+    if not enter_served_mode() and not interactive():  # a tab of 'awstutor serve' needs no terminal
         raise UsageError("the app needs a terminal; for scripts use 'awstutor lookup', 'topics' or 'progress'")
     from progress.store import ProgressError
     from tui.commandline import open_store, search_index
