@@ -347,7 +347,8 @@ def _grade_typed(
     got_keys, got_numbers = _response_keys(response), _numbers(response)
     # Strict where it matters: a part of an acronym is not the acronym ("KMS" does not
     # answer "SSE-KMS"), whatever the accept list says.
-    part = _acronym_part(str(question.answer), got_keys)
+    # ("AN-AA" typed as "an aa" is the whole answer: its leading "an" is not an article.)
+    part = None if key(str(question.answer)) in got_keys else _acronym_part(str(question.answer), got_keys)
     if part:
         return Grade(False, expected, given, f"{part} is only part of {expected}.")
     main = [str(question.answer), *question.accept]

@@ -341,3 +341,8 @@ def test_a_part_of_an_acronym_is_never_the_acronym(parts: list[str], joiner: str
     assert grade(question, acronym.lower().replace(joiner, " ")).correct
     assert not grade(question, part).correct
     assert "only part of" in (grade(question, part).note or "")
+
+
+@pytest.mark.parametrize(("answer", "typed"), [("AN-AA", "an aa"), ("THE-XY", "the xy"), ("A/BC", "a bc")])
+def test_an_acronym_that_starts_like_an_article_is_still_whole(answer: str, typed: str) -> None:
+    assert grade(make("typed", answer), typed).correct  # found by hypothesis: "an" read as an article
