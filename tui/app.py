@@ -35,6 +35,7 @@ if TYPE_CHECKING:
 LIGHT_THEME = "textual-light"
 DARK_THEME = "textual-dark"
 LEARN, QUIZ, REVIEW = "learn", "quiz", "review"
+REFRESH_SECONDS = 60
 
 
 @dataclass
@@ -102,6 +103,15 @@ class TutorApp(App[None]):
         for notice in self._notices:
             self.notify(notice, severity="warning", timeout=12)
         tutor = self.tutor
+        if tutor.read_only:
+            self.notify(
+                "Your progress folder is read-only: you can study, but nothing you do now is saved.",
+                severity="warning",
+                timeout=15,
+            )
+        # Another SSH session on the same data, and cards falling due while you study: looked
+        # at once a minute (a stat per file); screens repaint only when something changed.
+        self.set_interval(REFRESH_SECONDS, self.refresh_progress, name="progress refresh")
         if self.start.quiz is not None:
             quiz = self.start.quiz
             self.call_after_refresh(lambda: self.run_worker(self.open_quiz(tutor.start_session(quiz))))
@@ -139,6 +149,16 @@ class TutorApp(App[None]):
                     loop.add_signal_handler(number, self.exit, None, 128 + number)
                 except (NotImplementedError, RuntimeError, ValueError):
                     pass  # not the main thread, or a platform without it: the default stays
+
+    def refresh_progress(self) -> None:
+        """Marks and due cards written by another process, cards that fell due, and anything
+        the store found meanwhile (a damaged file moved aside): shown when they change."""
+        for notice in self.tutor.new_notices():
+            self.notify(notice, severity="warning", timeout=15)
+        if self.tutor.refresh():
+            learn = self._learn_screen()
+            if learn is not None and learn.is_mounted:
+                learn.refresh_progress()
 
     def on_resize(self, event) -> None:
         """Too small to draw: the notice must not hide under a toast."""

@@ -60,6 +60,8 @@ class Tutor:
         self._index: SearchIndex | None = None
         self._bank: QuestionBank | None = None
         self._marks: dict[str, str] = store.latest_marks()
+        self._fingerprint = store.fingerprint()
+        self.notices: list[str] = list(store.notices)  # what the store had to say, this session
         self._seen: set[str] = set()
         self._due: dict[str, int] | None = None
         self._pending: list[tuple[Attempt, str, str | None, bool]] = []  # answers not yet on disk
@@ -146,8 +148,32 @@ class Tutor:
 
     def reload(self) -> None:
         """Read marks and due cards again (another process may have written them)."""
+        self._fingerprint = self.store.fingerprint()
         self._marks = self.store.latest_marks()
         self._due = None
+
+    def refresh(self) -> bool:
+        """Catch up with the world: another process's writes (only when the store's files
+        changed: a stat of each, no read) and cards that fell due since. True when what the
+        screens show (marks, due counts) is different now."""
+        marks, due = self._marks, self.due_by_topic()
+        fingerprint = self.store.fingerprint()
+        if fingerprint != self._fingerprint:
+            self._fingerprint = fingerprint
+            self._marks = self.store.latest_marks()
+        self._due = None
+        return self._marks != marks or self.due_by_topic() != due
+
+    def new_notices(self) -> list[str]:
+        """What the store found since it opened (a damaged file moved aside...), once each;
+        kept in :attr:`notices` too, for the dashboard."""
+        found = self.store.new_notices()
+        self.notices.extend(found)
+        return found
+
+    @property
+    def read_only(self) -> bool:
+        return self.store.read_only
 
     # ------------------------------------------------------------------ quizzes
 

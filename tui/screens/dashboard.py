@@ -177,6 +177,7 @@ class DashboardScreen(Screen[None]):
     def compose(self) -> ComposeResult:
         yield StatusBar()
         with VerticalScroll(id="dash-body"):
+            yield Static("", id="dash-notices")
             yield Static("Loading your progress...", id="dash-readiness")
             yield Static("", id="dash-due")
             yield Static(Content.from_markup("[b]Weakest topics[/b]"), classes="dash-section")
@@ -227,6 +228,14 @@ class DashboardScreen(Screen[None]):
         status = self.query_one(StatusBar)
         streak = board.streak_days
         status.counts = f"streak {streak} day{'s' if streak != 1 else ''} | due {board.due_now}"
+        self.tutor.new_notices()
+        notices = self.tutor.notices
+        notice_box = self.query_one("#dash-notices", Static)
+        notice_box.display = bool(notices)
+        if notices:
+            notice_box.update(
+                Content.assemble(("Notices", "bold"), *[part for n in notices for part in ("\n! ", n)])
+            )
         self.query_one("#dash-readiness", Static).update(self._readiness_text(board))
         self.query_one("#dash-due", Static).update(self._due_text(board))
         self.query_one("#dash-weak", Static).update(self._weak_text(board))

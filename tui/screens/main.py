@@ -83,6 +83,7 @@ class MainScreen(Screen[None]):
     def on_screen_resume(self) -> None:
         """Back from a quiz or review: marks and due counts may have changed (only changes repaint)."""
         if self.is_mounted:
+            self.tutor.refresh()
             self.refresh_progress()
 
     # ------------------------------------------------------------------ state
@@ -142,6 +143,11 @@ class MainScreen(Screen[None]):
         learned, again = self.tutor.marks_summary()
         self.topic_tree.show_progress(learned, again, self.tutor.due_by_topic())
         self._update_status()
+        entry = self.current
+        if entry is not None and self.lesson.mark != self.tutor.mark_of(entry.id):
+            self.lesson.show_entry(
+                entry, index=self.index + 1, total=len(self.order), mark=self.tutor.mark_of(entry.id)
+            )
 
     # ------------------------------------------------------------------ messages
 

@@ -65,12 +65,14 @@ class LessonView(VerticalScroll, can_focus=True):
         self.course = course
         self.links: list[Link] = []
         self.entry: Entry | None = None
+        self.mark: str | None = None  # the shown entry's mark
 
     # ------------------------------------------------------------------ public
 
     def show_entry(self, entry: Entry, *, index: int, total: int, mark: str | None) -> None:
         """Render ``entry`` (``index`` of ``total`` in its topic's reading order)."""
         self.entry = entry
+        self.mark = mark
         self.links = self._links_for(entry)
         self._replace(self._entry_widgets(entry, index, total, mark))
 
