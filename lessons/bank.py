@@ -507,6 +507,11 @@ class QuestionBank:
     def is_template(self, question_id: str) -> bool:
         return question_id in self.templates
 
+    def domains(self) -> dict[str, int]:
+        """Question id -> its DVA-C02 domain, for every question of the blueprint (plain data
+        for the progress layer, which does not know the course)."""
+        return {q.id: q.domain for q in self.questions if q.domain is not None}
+
     def topic_questions(self, topic_id: str, *, templates: bool = True) -> tuple[Question, ...]:
         found = self.by_topic.get(topic_id, ())
         if templates:

@@ -88,6 +88,11 @@ def is_valid(tag: str) -> bool:
     return tag in VALID_TAGS
 
 
+def weights() -> dict[int, float]:
+    """Domain number -> its percent of the exam's scored content."""
+    return {d.number: float(d.weight) for d in DOMAINS}
+
+
 def label(tag: str) -> str:
     """'2.2 Implement encryption by using AWS services', or 'outside the DVA-C02 blueprint'."""
     found = _TASKS.get(tag)
@@ -110,6 +115,7 @@ __all__ = [
     "domain_of",
     "is_valid",
     "label",
+    "weights",
     "scaled_score",
     "task",
 ]

@@ -41,10 +41,14 @@ the first untouched topics in course order are listed ("not started").
    ``exam``) finished within the window, the estimate is the mean scaled score
    of the last (up to) 3 of them, each ``100 + 900 x correct / questions``.
 2. Otherwise from answers: when the window holds at least 20 answers (any
-   mode), ``p`` = the mean of the practised topics' recent accuracies weighted
-   by topic size (number of entries), ``coverage`` = the share of the course's
-   entries that lie in those practised topics, and the estimate is
-   ``100 + 900 x p x coverage`` (an unpractised topic counts as 0 correct).
+   mode). With the exam's domains (the caller passes each question's domain and
+   the domain weights, 32/26/24/18 for DVA-C02): ``p`` = the mean of the
+   practised domains' recent accuracies weighted by the domain weights,
+   ``coverage`` = the share of the exam's weight those domains carry. Without
+   them: ``p`` weighted by topic size (entries), ``coverage`` = the share of the
+   course's entries in the practised topics. The estimate is
+   ``100 + 900 x p x coverage`` either way (an unpractised part counts as 0
+   correct).
 3. Otherwise: "not enough data" (no score, no verdict).
 
 The guess is "pass" when the estimate is at least 720, "fail" below; the
@@ -55,7 +59,7 @@ numbers.
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta, tzinfo
 from typing import TYPE_CHECKING
@@ -69,6 +73,7 @@ if TYPE_CHECKING:
 __all__ = [
     "Dashboard",
     "DayActivity",
+    "DomainAccuracy",
     "DueDay",
     "ExamResult",
     "Readiness",
@@ -143,6 +148,14 @@ class ExamResult:
 
 
 @dataclass
+class DomainAccuracy:
+    domain: int
+    weight: float  # percent of the exam
+    answers: int  # in the window
+    accuracy: float | None  # percent; None without answers
+
+
+@dataclass
 class Readiness:
     score: int | None  # 100-1000; None: not enough data
     passed: bool | None  # score >= 720
@@ -151,7 +164,8 @@ class Readiness:
     exams: list[ExamResult] = field(default_factory=list)  # the ones averaged, newest first
     answers: int = 0  # answers in the window
     accuracy: float | None = None  # "answers" basis: p, percent
-    coverage: float | None = None  # "answers" basis: percent of entries in practised topics
+    coverage: float | None = None  # "answers" basis: percent of the exam weight (or entries) practised
+    domains: list[DomainAccuracy] = field(default_factory=list)  # "answers" basis by exam domain
 
     @property
     def verdict(self) -> str:
@@ -203,6 +217,45 @@ def _local(moment: datetime, tz: tzinfo | None) -> datetime:
     return moment.astimezone(tz) if tz is not None else moment.astimezone()
 
 
+def _from_domains(
+    by_domain: Mapping[int, Sequence[int]], weights: Mapping[int, float], answers: int, days: int
+) -> Readiness:
+    """Rule 2 with the exam's domain weights (see the module docstring)."""
+    total = sum(weights.values())
+    rows = []
+    for domain in sorted(weights):
+        n, ok = (list(by_domain.get(domain, (0, 0))) + [0, 0])[:2]
+        rows.append(DomainAccuracy(domain, weights[domain], n, _percent(ok, n)))
+    practised = [r for r in rows if r.answers]
+    coverage = sum(r.weight for r in practised) / total if total else 0.0
+    p = (
+        sum(r.weight * (r.accuracy or 0.0) / 100 for r in practised) / sum(r.weight for r in practised)
+        if practised
+        else 0.0
+    )
+    score = int(math.floor(100 + 900 * p * coverage + 0.5))
+    parts = ", ".join(
+        f"domain {r.domain} ({r.weight:g}%): " + (f"{r.accuracy:.0f}% of {r.answers}" if r.answers else "not practised")
+        for r in rows
+    )
+    explanation = (
+        f"Projected from your {answers} answers of the last {days} days, by exam domain ({parts}): "
+        f"{100 * p:.0f}% correct in the domains you practised, weighted as the exam weighs them, times "
+        f"their share of the exam {100 * coverage:.0f}%: 100 + 900 x {p:.2f} x {coverage:.2f} = {score}. "
+        "No exam simulation in that time: one gives a better estimate."
+    )
+    return Readiness(
+        score,
+        score >= PASS_SCORE,
+        "answers",
+        explanation,
+        answers=answers,
+        accuracy=round(100 * p, 1),
+        coverage=round(100 * coverage, 1),
+        domains=rows,
+    )
+
+
 def describe_when(moment: datetime, now: datetime, tz: tzinfo | None = None) -> str:
     """``'in 3 days (Mon 30 Nov, 10:04)'`` in local time; ``'now'`` when already past."""
     seconds = (moment - now).total_seconds()
@@ -222,8 +275,19 @@ def describe_when(moment: datetime, now: datetime, tz: tzinfo | None = None) -> 
 # ---------------------------------------------------------------- the figures
 
 
-def dashboard(store: ProgressStore, scheduler: Scheduler, topics: Iterable[TopicData], *, days: int = 30) -> Dashboard:
-    """Every figure of the dashboard (see the module docstring for the definitions)."""
+def dashboard(
+    store: ProgressStore,
+    scheduler: Scheduler,
+    topics: Iterable[TopicData],
+    *,
+    days: int = 30,
+    domains: Mapping[str, int] | None = None,
+    weights: Mapping[int, float] | None = None,
+) -> Dashboard:
+    """Every figure of the dashboard (see the module docstring for the definitions).
+
+    ``domains`` (question id -> exam domain) and ``weights`` (domain -> percent of the
+    exam) make the readiness estimate weigh answers as the exam does."""
     if days < 1:
         raise ValueError("days must be at least 1")
     topics = list(topics)
@@ -241,11 +305,17 @@ def dashboard(store: ProgressStore, scheduler: Scheduler, topics: Iterable[Topic
         counts[0] += row.attempts
         counts[1] += row.correct
     recent: dict[str, list[int]] = {}
+    by_domain: dict[int, list[int]] = {}
     for attempt in store.attempts():
         if since <= attempt.at < until:
             counts = recent.setdefault(attempt.topic, [0, 0])
             counts[0] += 1
             counts[1] += attempt.correct
+            domain = domains.get(attempt.question_id) if domains else None
+            if domain is not None:
+                tally = by_domain.setdefault(domain, [0, 0])
+                tally[0] += 1
+                tally[1] += attempt.correct
 
     learned = store.learned_entries()
     cards = store.cards()
@@ -303,7 +373,16 @@ def dashboard(store: ProgressStore, scheduler: Scheduler, topics: Iterable[Topic
         due_next_days=[DueDay(day.isoformat(), n) for day, n in forecast[1:]],
         next_due=next_due.isoformat() if next_due else None,
         weakest=weakest_topics(rows, days=days),
-        readiness=readiness(store.sessions(), rows, since=since, until=until, tz=tz, days=days),
+        readiness=readiness(
+            store.sessions(),
+            rows,
+            since=since,
+            until=until,
+            tz=tz,
+            days=days,
+            by_domain=by_domain if domains and weights else None,
+            weights=weights,
+        ),
         learned=sum(r.learned for r in rows),
         entries=sum(r.entries for r in rows),
     )
@@ -341,8 +420,13 @@ def readiness(
     until: datetime,
     tz: tzinfo | None = None,
     days: int = 30,
+    by_domain: Mapping[int, Sequence[int]] | None = None,
+    weights: Mapping[int, float] | None = None,
 ) -> Readiness:
     """The exam-readiness estimate (see the module docstring for the rule).
+
+    ``by_domain``: exam domain -> (answers, correct) in the window; with ``weights``
+    (domain -> percent of the exam), rule 2 weighs the domains as the exam does.
 
     ``sessions``: :class:`progress.store.Session` records (mode, score, total, ended);
     ``since`` / ``until``: the window (the first moment in it, the first moment after it).
@@ -374,6 +458,8 @@ def readiness(
         explanation = f"{how}, in the last {days} days; each is 100 + 900 x correct / questions."
         return Readiness(score, score >= PASS_SCORE, "exams", explanation, used, answers=answers)
 
+    if by_domain is not None and weights and answers >= MIN_ANSWERS:
+        return _from_domains(by_domain, weights, answers, days)
     practised = [r for r in rows if r.recent_attempts]
     size = sum(r.entries for r in rows)
     if answers >= MIN_ANSWERS and practised and size:

@@ -75,14 +75,18 @@ def run_progress(args: argparse.Namespace) -> int:
 def _summary(args: argparse.Namespace) -> int:
     from dataclasses import asdict
 
+    from lessons import blueprint
+    from lessons.bank import QuestionBank
     from progress.dashboard import dashboard
     from progress.scheduler import Scheduler
     from progress.stats import summarize
 
-    topics = _topics(args)
+    course = load_course(args).course
+    topics = [(t.id, t.number, t.title, [e.id for e in t.walk()]) for t in course.topics]
+    domains = QuestionBank.build(course).domains()
     with open_store(args) as store:
         data = summarize(store, [(topic_id, title, entries) for topic_id, _, title, entries in topics])
-        board = dashboard(store, Scheduler(store), topics)
+        board = dashboard(store, Scheduler(store), topics, domains=domains, weights=blueprint.weights())
     if args.json:
         import json
 

@@ -302,6 +302,29 @@ def test_readiness_from_answers(open_store, clock):
     assert "100 + 900 x 0.80 x 0.60 = 532" in ready.explanation
 
 
+def test_readiness_from_answers_weighs_the_exam_domains(open_store, clock):
+    store = open_store(clock=clock, tz=UTC)
+    answers(store, clock, "dynamodb", "1" * 20)  # domain 1: 100% of 20
+    answers(store, clock, "kms", "1" * 5 + "0" * 5)  # domain 2: 50% of 10
+    answers(store, clock, "vpc", "0" * 5)  # outside the blueprint: not weighed
+    domains = {f"dynamodb/q/{n}": 1 for n in range(20)} | {f"kms/q/{n}": 2 for n in range(10)}
+    weights = {1: 32.0, 2: 26.0, 3: 24.0, 4: 18.0}
+
+    ready = board(store, clock, domains=domains, weights=weights).readiness
+
+    # p = (32 x 1.0 + 26 x 0.5) / 58 = 0.776; coverage = 58 of 100; 100 + 900 x 0.776 x 0.58 = 505
+    assert (ready.basis, ready.score, ready.passed) == ("answers", 505, False)
+    assert (ready.accuracy, ready.coverage) == (77.6, 58.0)
+    assert [(d.domain, d.answers, d.accuracy) for d in ready.domains] == [
+        (1, 20, 100.0),
+        (2, 10, 50.0),
+        (3, 0, None),
+        (4, 0, None),
+    ]
+    assert "domain 3 (24%): not practised" in ready.explanation
+    assert "100 + 900 x 0.78 x 0.58 = 505" in ready.explanation
+
+
 def test_readiness_needs_enough_data(open_store, clock):
     store = open_store(clock=clock, tz=UTC)
     answers(store, clock, "s3", "1" * 19)

@@ -24,6 +24,7 @@ from textual.content import Content
 from textual.screen import Screen
 from textual.widgets import Footer, Static
 
+from lessons import blueprint
 from progress.dashboard import PASS_SCORE, Dashboard, DayActivity, TopicProgress, dashboard
 from tui.messages import OfferQuiz
 from tui.widgets.status import StatusBar, TooSmall
@@ -211,7 +212,14 @@ class DashboardScreen(Screen[None]):
 
         tutor = self.tutor
         try:
-            board = dashboard(tutor.store, tutor.scheduler, self.topics(), days=self.days)
+            board = dashboard(
+                tutor.store,
+                tutor.scheduler,
+                self.topics(),
+                days=self.days,
+                domains=tutor.bank().domains(),
+                weights=blueprint.weights(),
+            )
         except ProgressError as error:  # e.g. the folder locked by another process for too long
             self.app.call_from_thread(self.show_error, error.message)
             return
@@ -233,9 +241,7 @@ class DashboardScreen(Screen[None]):
         notice_box = self.query_one("#dash-notices", Static)
         notice_box.display = bool(notices)
         if notices:
-            notice_box.update(
-                Content.assemble(("Notices", "bold"), *[part for n in notices for part in ("\n! ", n)])
-            )
+            notice_box.update(Content.assemble(("Notices", "bold"), *[part for n in notices for part in ("\n! ", n)]))
         self.query_one("#dash-readiness", Static).update(self._readiness_text(board))
         self.query_one("#dash-due", Static).update(self._due_text(board))
         self.query_one("#dash-weak", Static).update(self._weak_text(board))
