@@ -26,13 +26,6 @@ from typing import Any
 from lessons import cache, folders
 from lessons.errors import LessonError
 from lessons.model import Course, Edit, Entry, Question, Skipped, Topic, Update
-from lessons.parse import (
-    _Locator,
-    parse_scenario_file,
-    parse_scenario_text,
-    parse_topic_file,
-    parse_topic_text,
-)
 
 __all__ = [
     "BUILTIN_DIR",
@@ -41,8 +34,6 @@ __all__ = [
     "describe",
     "load_course",
     "load_course_cached",
-    "parse_scenario_text",
-    "parse_topic_text",
 ]
 
 BUILTIN_DIR = Path(folders.BUILTIN_DIR)
@@ -62,6 +53,8 @@ def course_files(folder: Path) -> list[Path]:
 
 def load_course(extra_dirs: Iterable[str | Path] = (), *, builtin: bool = True) -> LoadResult:
     """Load the built-in course (unless ``builtin`` is false) plus extra folders."""
+    from lessons.parse import parse_topic_file  # (not needed when the course comes from the cache)
+
     dirs: list[Path] = [BUILTIN_DIR] if builtin else []
     problems: list[LessonError] = []
     for extra in extra_dirs:
@@ -96,6 +89,8 @@ def load_course(extra_dirs: Iterable[str | Path] = (), *, builtin: bool = True) 
 
 def _attach_scenarios(topics: list[Topic], files: list[Path], problems: list[LessonError]) -> list[Topic]:
     """Add each scenarios file's questions to its topic; a file with a problem is left out."""
+    from lessons.parse import parse_scenario_file
+
     by_id = {t.id: t for t in topics}
     known = {e.id for t in topics for e in t.walk()}
     for file in files:
@@ -142,6 +137,8 @@ def _resolve_references(topics: list[Topic], problems: list[LessonError]) -> lis
 
 
 def _checked(topic: Topic, known: set[str], problems: list[LessonError]) -> Topic:
+    from lessons.parse import _Locator
+
     locator: _Locator | None = None
 
     def where(needle: str, start: int) -> int:
@@ -276,3 +273,13 @@ def _result_from(data: dict[str, Any]) -> LoadResult:
         raise ValueError("not a course")
     problems = [LessonError(path, line, problem) for path, line, problem in data["problems"]]
     return LoadResult(Course(topics), problems, [Path(f) for f in data["files"]])
+
+
+def __getattr__(name: str) -> Any:
+    """``parse_topic_text`` and ``parse_scenario_text`` from :mod:`lessons.parse`, imported on
+    first use: loading the course from its cache needs no parser (nor ``tomllib``)."""
+    if name in ("parse_topic_text", "parse_scenario_text", "parse_topic_file", "parse_scenario_file"):
+        from lessons import parse
+
+        return getattr(parse, name)
+    raise AttributeError(f"module 'lessons.loader' has no attribute {name!r}")

@@ -22,7 +22,6 @@ import errno
 import json
 import os
 import re
-import secrets
 import stat
 from pathlib import Path
 from typing import Any
@@ -132,7 +131,7 @@ def fsync_folder(folder: Path) -> None:
 
 def temp_name(path: Path) -> Path:
     """A temp file beside ``path``, with a name :func:`remove_stale_temp_files` knows."""
-    return path.with_name(f".{path.name}.{secrets.token_hex(8)}.tmp")
+    return path.with_name(f".{path.name}.{os.urandom(8).hex()}.tmp")
 
 
 def atomic_write_bytes(path: Path, data: bytes, *, keep_open: bool = False) -> tuple[Signature, int | None]:

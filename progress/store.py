@@ -41,11 +41,11 @@ import uuid
 from collections.abc import Callable, Iterator
 from datetime import date, datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from tinydb.table import Document
 
-from progress import activity, transfer
+from progress import activity
 from progress.errors import ProgressError, StoreWriteError
 from progress.folder import data_files, moved_aside_files
 from progress.guard import DEFAULT_SEGMENT_SIZE, GuardedFiles
@@ -64,13 +64,14 @@ from progress.limits import (
 )
 from progress.records import Attempt, EntryState, QuestionStats, Session
 from progress.schema import MARKS, check_export
-from progress.transfer import ImportResult
+
+if TYPE_CHECKING:
+    from progress import transfer
 
 __all__ = [
     "DEFAULT_SEGMENT_SIZE",
     "Attempt",
     "EntryState",
-    "ImportResult",
     "ProgressError",
     "ProgressStore",
     "QuestionStats",
@@ -354,6 +355,8 @@ class ProgressStore(GuardedFiles):
     def export(self) -> dict[str, Any]:
         """Everything, as plain JSON data (what ``awstutor progress export`` writes; it imports again)."""
         with self._mutex:
+            from progress import transfer
+
             return transfer.export_data(
                 main=self._main,
                 attempts=self._attempts,
@@ -364,11 +367,13 @@ class ProgressStore(GuardedFiles):
                 exported_at=format_time(self._now()),
             )
 
-    def import_data(self, data: Any) -> ImportResult:
+    def import_data(self, data: Any) -> transfer.ImportResult:
         """Merge an export. Checked first (:class:`~progress.errors.InvalidImport`, one line naming
         the record); records carry ids, so importing twice adds nothing."""
         layout = check_export(data)
         with self._writing():
+            from progress import transfer
+
             return transfer.import_layout(
                 layout, main=self._main, attempts=self._attempts, marks=self._marks, cards=self._cards
             )
@@ -378,6 +383,8 @@ class ProgressStore(GuardedFiles):
         or any id: ``"dynamodb"`` matches ``"dynamodb/..."``). Settings are kept.
         Returns how many records of each kind were deleted."""
         with self._writing():
+            from progress import transfer
+
             return transfer.reset(
                 prefix, main=self._main, attempts=self._attempts, marks=self._marks, cards=self._cards
             )

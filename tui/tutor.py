@@ -19,7 +19,6 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from lessons.model import Course, Entry, Question
-from lessons.session import Attempt, QuizSession
 from progress.scheduler import AGAIN, Scheduler
 from progress.store import ProgressError, ProgressStore
 
@@ -27,6 +26,7 @@ if TYPE_CHECKING:
     from lessons.bank import QuestionBank
     from lessons.quiz import Quiz, QuizItem
     from lessons.search import SearchIndex
+    from lessons.session import Attempt, QuizSession
 
 QUIZ_SETTING = "quiz_in_progress"  # the unfinished quiz, for a resume after a dropped session
 THEME_SETTING = "theme"
@@ -214,6 +214,8 @@ class Tutor:
             session_id = self.store.start_session(quiz.spec.mode, [str(t) for t in quiz.spec.topics])
         except (ProgressError, OSError):
             pass  # the quiz still runs; its summary row is what is lost
+        from lessons.session import QuizSession
+
         session = QuizSession(quiz, started=self.now_seconds(), session_id=session_id)
         self.save_quiz(session)
         return session
@@ -223,6 +225,8 @@ class Tutor:
         data = self.store.get_setting(QUIZ_SETTING)
         if not data:
             return None
+        from lessons.session import QuizSession
+
         return QuizSession.restore(data, self.bank(), self.now_seconds())
 
     def saved_quiz_summary(self) -> tuple[int, int] | None:
