@@ -56,13 +56,13 @@ class TutorApp(App[None]):
     COMMANDS = App.COMMANDS | {TopicCommands, EntryCommands, ActionCommands}
     # -tiny: too small to draw; -small: stack side-by-side panels; -narrow: the tree becomes
     # a toggled panel (80x24 over SSH); -wide: tree and lesson side by side.
-    HORIZONTAL_BREAKPOINTS: ClassVar[list[tuple[int, str]]] = [
+    HORIZONTAL_BREAKPOINTS = [  # noqa: RUF012 - Textual's own class attribute
         (0, "-tiny"),
         (30, "-small"),
         (60, "-narrow"),
         (100, "-wide"),
     ]
-    VERTICAL_BREAKPOINTS: ClassVar[list[tuple[int, str]]] = [(0, "-short"), (8, "-tall")]
+    VERTICAL_BREAKPOINTS = [(0, "-short"), (8, "-tall")]  # noqa: RUF012 - Textual's own class attribute
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("ctrl+q", "quit", "Quit", priority=True, tooltip="Quit (progress is already saved)"),
         # Priority: "everywhere" in the help means also over dialogs and answer boxes.

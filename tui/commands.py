@@ -8,6 +8,7 @@ from textual.binding import Binding
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 from textual.screen import Screen
 
+from tui.keys import as_binding
 from tui.messages import OpenEntry, OpenTopic
 
 if TYPE_CHECKING:
@@ -76,7 +77,7 @@ def palette_actions(app: App, screen: Screen) -> list[tuple[str, str, str]]:
     items: list[tuple[str, str, str]] = []
     for bindings, namespace in ((screen.BINDINGS, "screen"), (app.BINDINGS, "app")):
         for item in bindings:
-            binding = item if isinstance(item, Binding) else Binding(*item)
+            binding = as_binding(item)
             if binding.action.startswith(("follow_link", "answer_", "pick")) or binding.action in seen:
                 continue
             if not binding.show and not binding.tooltip:

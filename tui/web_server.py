@@ -158,6 +158,11 @@ class Guard:
 # ------------------------------------------------------------------ one tab's app
 
 
+async def _close(ws: web.WebSocketResponse) -> None:
+    """Close the tab's websocket (textual-serve wants a coroutine of no arguments)."""
+    await ws.close()
+
+
 class AppProcess(AppService):
     """One tab's app, relayed by textual-serve's :class:`AppService`.
 
@@ -172,7 +177,7 @@ class AppProcess(AppService):
             shlex.join(argv),
             write_bytes=ws.send_bytes,
             write_str=ws.send_str,
-            close=ws.close,
+            close=lambda: _close(ws),
             download_manager=DownloadManager(),
         )
         self.argv = argv

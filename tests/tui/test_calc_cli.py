@@ -38,7 +38,8 @@ def test_formula_json(cli) -> None:
     assert result.returncode == 0, result.stderr
     data = json.loads(result.stdout)
     assert list(data) == ["result", "unit", "steps"]
-    assert data["result"] == 4 and data["unit"] == "WCU"
+    assert data["result"] == 4
+    assert data["unit"] == "WCU"
     assert data["steps"][-1] == "120 / 60 * 2 = 4 WCU"
     assert all(isinstance(step, str) for step in data["steps"])
 
@@ -48,7 +49,8 @@ def test_json_before_the_formula_and_warnings(cli) -> None:
     assert result.returncode == 0, result.stderr
     data = json.loads(result.stdout)
     assert list(data) == ["result", "unit", "steps", "warnings"]
-    assert data["result"] == 3750 and data["unit"] == "concurrent executions"
+    assert data["result"] == 3750
+    assert data["unit"] == "concurrent executions"
     assert "1000" in data["warnings"][0]
 
 
@@ -118,7 +120,8 @@ def test_help_lists_the_formulas(cli) -> None:
     assert "1 KB = 1024 B" in result.stdout
     formula_help = cli("calc", "rcu", "--help")
     assert formula_help.returncode == 0
-    assert "--consistency" in formula_help.stdout and "dynamodb/rcu" in formula_help.stdout
+    assert "--consistency" in formula_help.stdout
+    assert "dynamodb/rcu" in formula_help.stdout
 
 
 @pytest.mark.parametrize("args", [["calc", "1+1"], ["calc", "rcu", "--item-kb", "6", "--reads", "10", "--json"]])

@@ -37,7 +37,8 @@ def test_topics_table_lists_every_topic(cli) -> None:
     assert result.returncode == 0, result.stderr
     rows = [line for line in result.stdout.splitlines() if re.match(r"\s*\d+\s+[a-z0-9-]+\s", line)]
     assert len(rows) == TOPICS >= 23
-    assert "cloudfront" in result.stdout and "CloudFront" in result.stdout
+    assert "cloudfront" in result.stdout
+    assert "CloudFront" in result.stdout
     assert result.stderr == ""
 
 
@@ -49,7 +50,8 @@ def test_topics_json(cli) -> None:
     assert [t["number"] for t in topics] == list(range(1, TOPICS + 1))
     for topic in topics:
         assert set(topic) >= {"number", "id", "title", "entries", "added_entries", "questions", "scenarios", "task"}
-        assert topic["entries"] > 0 and topic["questions"] >= 12
+        assert topic["entries"] > 0
+        assert topic["questions"] >= 12
     totals = data["totals"]
     assert totals["scenarios"] == sum(t["scenarios"] for t in topics) >= 300
     assert all(task["scenarios"] >= 10 for task in totals["tasks"].values()), totals["tasks"]
@@ -69,7 +71,8 @@ def test_unknown_option_is_one_line_exit_2(cli) -> None:
 def test_unknown_command_is_one_line_exit_2(cli) -> None:
     result = cli("frobnicate")
     assert result.returncode == 2
-    assert result.stderr.count("\n") == 1 and "invalid choice" in result.stderr
+    assert result.stderr.count("\n") == 1
+    assert "invalid choice" in result.stderr
 
 
 def test_broken_extra_course_folder_is_reported_and_the_rest_loads(cli, tmp_path: Path) -> None:
@@ -110,7 +113,8 @@ def test_check_against_the_notes(cli, notes_text: str, tmp_path: Path) -> None:
 def test_app_refuses_without_a_terminal(cli) -> None:
     result = cli()
     assert result.returncode == 2
-    assert "needs a terminal" in result.stderr and result.stderr.count("\n") == 1
+    assert "needs a terminal" in result.stderr
+    assert result.stderr.count("\n") == 1
 
 
 def test_headless_layers_never_import_textual() -> None:
@@ -155,5 +159,6 @@ def test_a_domain_quiz_from_the_command_line(cli) -> None:
     assert result.returncode == 0, result.stderr
     assert {r["domain"] for r in json.loads(result.stdout)} == {2}
     bad = cli("quiz", "--domain", "7", "--dry-run")
-    assert bad.returncode == 2 and bad.stderr.count("\n") == 1
+    assert bad.returncode == 2
+    assert bad.stderr.count("\n") == 1
     assert cli("quiz", "--json").returncode == 2  # --json needs --dry-run

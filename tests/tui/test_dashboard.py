@@ -55,7 +55,8 @@ async def opened(app, pilot) -> DashboardScreen:
     await app.workers.wait_for_complete()
     await pilot.pause()
     screen = app.screen
-    assert isinstance(screen, DashboardScreen) and screen.data is not None
+    assert isinstance(screen, DashboardScreen)
+    assert screen.data is not None
     return screen
 
 
@@ -71,7 +72,8 @@ async def test_the_dashboard_shows_the_figures(make_app, clock):
 
         readiness = text_of(screen, "#dash-readiness")
         assert "Exam readiness: 717 of 1000, likely FAIL (720 to pass)" in readiness
-        assert "2026-11-25: 765, 2026-11-18: 668" in readiness and "100 + 900 x correct / questions" in readiness
+        assert "2026-11-25: 765, 2026-11-18: 668" in readiness
+        assert "100 + 900 x correct / questions" in readiness
 
         due = text_of(screen, "#dash-due")
         assert "Streak 4 days | due now 2 | due today 2" in due  # the two cards rated Again a day ago
@@ -103,7 +105,8 @@ async def test_the_dashboard_shows_the_figures(make_app, clock):
         assert all(len(line) <= 78 for line in topics)
 
         activity = text_of(screen, "#dash-activity").splitlines()
-        assert activity[0].startswith("accuracy |") and activity[0].endswith("| 61% of 18")
+        assert activity[0].startswith("accuracy |")
+        assert activity[0].endswith("| 61% of 18")
         # four days of answers, ending today: 40%, 57%, 100%, 50% right
         assert activity[0][10:40] == " " * 26 + "--#-"
         # answers + marks: 5, 7, 29 (4 answers and 25 marks), 2; scaled to the top day
@@ -127,7 +130,8 @@ async def test_a_practise_key_starts_a_topic_quiz_on_a_weak_topic(make_app, cloc
                 break
         assert app.current_mode == "quiz"
         quiz = app.quiz_screen.session.quiz
-        assert quiz.spec.mode == "topic" and quiz.spec.topics == ["dynamodb"]
+        assert quiz.spec.mode == "topic"
+        assert quiz.spec.topics == ["dynamodb"]
         assert not any(isinstance(s, DashboardScreen) for s in app.get_screen_stack("learn"))
 
 
@@ -153,11 +157,13 @@ async def test_with_nothing_due_r_says_so_and_l_goes_back_to_the_lessons(make_ap
         await opened(app, pilot)
         await pilot.press("r")
         await pilot.pause()
-        assert isinstance(app.screen, DashboardScreen) and app.current_mode == "learn"
+        assert isinstance(app.screen, DashboardScreen)
+        assert app.current_mode == "learn"
         assert any("Nothing is due now" in line for line in said)
         await pilot.press("l")
         await pilot.pause()
-        assert not isinstance(app.screen, DashboardScreen) and app.current_mode == "learn"
+        assert not isinstance(app.screen, DashboardScreen)
+        assert app.current_mode == "learn"
 
 
 async def test_nothing_yet_and_a_tiny_terminal(make_app):
@@ -183,9 +189,11 @@ async def test_the_screen_is_readable_at_40x12(make_app, clock):
         screen = await opened(app, pilot)
         for drawn in screen.query(Drawn):
             width = drawn.content_size.width
-            assert width and all(len(line) <= width for line in str(drawn.render()).splitlines())
+            assert width
+            assert all(len(line) <= width for line in str(drawn.render()).splitlines())
         body = screen.query_one("#dash-body")
-        assert body.has_focus and body.max_scroll_y > 0  # it scrolls, from the keyboard
+        assert body.has_focus
+        assert body.max_scroll_y > 0
         body.scroll_end(animate=False)
         await pilot.pause()
         assert body.scroll_y == body.max_scroll_y
@@ -228,7 +236,8 @@ async def test_a_store_that_cannot_be_read_is_said_on_screen(make_app, monkeypat
         await app.workers.wait_for_complete()
         await pilot.pause()
         screen = app.screen
-        assert isinstance(screen, DashboardScreen) and screen.data is None
+        assert isinstance(screen, DashboardScreen)
+        assert screen.data is None
         assert text_of(screen, "#dash-readiness") == (
             "Could not read your progress: the progress folder is locked by another awstutor"
         )

@@ -21,7 +21,8 @@ async def test_marks_and_due_cards_from_another_session_show_up(make_app, store,
         await until(pilot, lambda: isinstance(app.screen, MainScreen) and app.screen.current is not None)
         screen = app.screen
         first = screen.current
-        assert "learned 0/" in status(app) and screen.lesson.mark is None
+        assert "learned 0/" in status(app)
+        assert screen.lesson.mark is None
         assert app.tutor.refresh() is False  # nothing changed: nothing to repaint
         other = ProgressStore.open(data_dir, clock=clock)  # a second SSH session on the same data
         try:
@@ -69,9 +70,11 @@ async def test_a_failed_write_is_said_and_the_answer_kept_for_a_retry(make_app, 
         else:
             await pilot.press(str(item.choices.index(item.correct[0]) + 1), "enter")
         await pilot.pause()
-        assert app.is_running and "Right." in str(app.screen.query_one("#feedback").content)
+        assert app.is_running
+        assert "Right." in str(app.screen.query_one("#feedback").content)
         assert any("Could not save the answer: the disk is full" in line and "kept in memory" in line for line in said)
-        assert app.tutor.pending == 1 and list(store.attempts()) == []
+        assert app.tutor.pending == 1
+        assert list(store.attempts()) == []
         failing["on"] = False  # the disk has room again: the next answer saves both
         await pilot.press("enter")
         await pilot.pause()
@@ -104,7 +107,8 @@ async def test_a_read_only_store_says_so_and_marks_fail_in_one_line(make_app, st
         before = app.screen.current
         await pilot.press("g")
         await pilot.pause()
-        assert app.is_running and app.screen.current == before  # not marked, not moved on
+        assert app.is_running
+        assert app.screen.current == before
         assert any("Could not save the mark" in line and "read-only" in line for line in said)
         await pilot.press("n", "q")  # stepping on and a quiz still work
         await pilot.pause()
@@ -126,4 +130,5 @@ async def test_what_the_store_finds_while_running_reaches_the_app_and_the_dashbo
         await pilot.press("d")
         await until(pilot, lambda: isinstance(app.screen, DashboardScreen) and app.screen.data is not None)
         notices = str(app.screen.query_one("#dash-notices").render())
-        assert "Notices" in notices and "250 answers" in notices
+        assert "Notices" in notices
+        assert "250 answers" in notices

@@ -175,7 +175,8 @@ async def test_every_key_of_the_screen_keeps_the_app_running(name: str, make_app
             for _ in range(4):
                 await pilot.pause()
             landed = type(app.screen).__name__
-            assert app.is_running and app.return_code is None, (name, key)
+            assert app.is_running, (name, key)
+            assert app.return_code is None, (name, key)
             assert landed in allowed(name, key), f"{name}: {key} led to {landed}"
             visited.append((key, landed))
     assert len(visited) >= 3
@@ -188,4 +189,5 @@ async def test_ctrl_q_quits_from_every_mode(make_app, clock) -> None:
             await reach(app, pilot, name, clock)
             await pilot.press("ctrl+q")
             await pilot.pause()
-        assert app.return_code == 0 and not app.is_running
+        assert app.return_code == 0
+        assert not app.is_running

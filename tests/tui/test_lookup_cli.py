@@ -76,7 +76,9 @@ def test_lookup_prints_the_answer(cli, warm_cache) -> None:
     assert lines[0] == "SQS Visibility Timeout"
     assert lines[1] == "  topic 16: Messaging: SQS, SNS and Kinesis"
     text = result.stdout
-    assert "30 seconds" in text and "{{" not in text and "`" not in text  # markup shown plainly
+    assert "30 seconds" in text
+    assert "{{" not in text
+    assert "`" not in text
     assert "ChangeMessageVisibility" in text
     assert result.stderr == ""
 
@@ -85,7 +87,8 @@ def test_no_escape_codes_without_a_terminal(cli, warm_cache) -> None:
     for env in ({}, {"NO_COLOR": "1"}, {"NO_COLOR": ""}):
         result = lookup(cli, warm_cache, "sqs", "message", "size", env=env)
         assert result.returncode == 0
-        assert ESCAPE not in result.stdout and ESCAPE not in result.stderr
+        assert ESCAPE not in result.stdout
+        assert ESCAPE not in result.stderr
 
 
 def test_colours_on_a_terminal_and_none_with_no_color(warm_cache) -> None:
@@ -133,9 +136,11 @@ def test_json_lists_hits_best_first(cli, warm_cache) -> None:
     assert rows[0]["id"] == "messaging/sqs-visibility-timeout"
     for row in rows:
         assert {"id", "topic", "term", "full_form", "summary", "score"} <= set(row)
-        assert isinstance(row["score"], float) and isinstance(row["summary"], str)
+        assert isinstance(row["score"], float)
+        assert isinstance(row["summary"], str)
     assert [r["score"] for r in rows] == sorted((r["score"] for r in rows), reverse=True)
-    assert rows[0]["topic"] == "messaging" and rows[0]["full_form"] is None
+    assert rows[0]["topic"] == "messaging"
+    assert rows[0]["full_form"] is None
     eni = hits(lookup(cli, warm_cache, "--json", "-n", "1", "eni"))
     assert eni[0]["full_form"] == "Elastic Network Interface"
 
@@ -148,7 +153,8 @@ def test_count_options(cli, warm_cache) -> None:
     assert len(everything) > 10
     one = lookup(cli, warm_cache, "-n", "1", "sqs")
     three = lookup(cli, warm_cache, "sqs")
-    assert one.stdout.count("\n\n") == 0 and three.stdout.count("\n\n") == 2
+    assert one.stdout.count("\n\n") == 0
+    assert three.stdout.count("\n\n") == 2
 
 
 def test_no_match_suggests_and_exits_1(cli, warm_cache) -> None:
@@ -156,9 +162,11 @@ def test_no_match_suggests_and_exits_1(cli, warm_cache) -> None:
     assert result.returncode == 1
     assert result.stdout.startswith('No match for "xyzzy".')
     typo = lookup(cli, warm_cache, "qqfargte")
-    assert typo.returncode == 1 and "Closest terms: Fargate" in typo.stdout
+    assert typo.returncode == 1
+    assert "Closest terms: Fargate" in typo.stdout
     as_json = lookup(cli, warm_cache, "--json", "xyzzy")
-    assert as_json.returncode == 1 and json.loads(as_json.stdout) == []
+    assert as_json.returncode == 1
+    assert json.loads(as_json.stdout) == []
     assert "no match" in as_json.stderr
 
 
@@ -169,7 +177,8 @@ def test_usage_errors_are_one_line_and_exit_2(cli, warm_cache, args) -> None:
     result = lookup(cli, warm_cache, *args)
     assert result.returncode == 2
     assert result.stdout == ""
-    assert result.stderr.count("\n") == 1 and result.stderr.startswith("awstutor: ")
+    assert result.stderr.count("\n") == 1
+    assert result.stderr.startswith("awstutor: ")
 
 
 def test_lookup_is_listed_in_help(cli) -> None:
@@ -209,12 +218,15 @@ def test_extra_course_folders_are_searched_and_their_problems_reported(cli, tmp_
     assert first.returncode == 0
     assert first.stdout.startswith("Gizmo\n  topic 40: Gadgets")
     problems = first.stderr.splitlines()
-    assert len(problems) == 1 and problems[0].startswith("lessons: ") and "41-broken.toml" in problems[0]
+    assert len(problems) == 1
+    assert problems[0].startswith("lessons: ")
+    assert "41-broken.toml" in problems[0]
     again = cli("lookup", "--lessons", str(extra), "gizmo")  # from the cache: same answer, same notice
     assert (again.returncode, again.stdout, again.stderr) == (0, first.stdout, first.stderr)
     (extra / "41-broken.toml").unlink()
     fixed = cli("lookup", "--lessons", str(extra), "gizmo")
-    assert fixed.returncode == 0 and fixed.stderr == ""
+    assert fixed.returncode == 0
+    assert fixed.stderr == ""
     without = cli("lookup", "gizmo")
     assert without.returncode == 1
 
@@ -224,7 +236,8 @@ def test_a_corrupt_cache_does_not_break_the_lookup(cli, private_dirs: Path) -> N
     cache.mkdir(parents=True, exist_ok=True)
     (cache / "search-index.marshal").write_bytes(b"\x00garbage")
     result = cli("lookup", "dlq")
-    assert result.returncode == 0 and result.stdout.startswith("SQS Dead Letter Queue")
+    assert result.returncode == 0
+    assert result.stdout.startswith("SQS Dead Letter Queue")
     assert result.stderr == ""
 
 

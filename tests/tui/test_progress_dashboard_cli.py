@@ -83,9 +83,13 @@ def test_the_json_keeps_its_shape_and_adds_the_dashboard(capsys, history):
     }
     assert data["streak_days"] == 1
     board = data["dashboard"]
-    assert board["readiness"]["score"] == 792 and board["readiness"]["passed"] is True
-    assert board["readiness"]["basis"] == "exams" and len(board["readiness"]["exams"]) == 1
-    assert board["due_now"] == 1 and board["streak_days"] == 1 and len(board["activity"]) == 30
+    assert board["readiness"]["score"] == 792
+    assert board["readiness"]["passed"] is True
+    assert board["readiness"]["basis"] == "exams"
+    assert len(board["readiness"]["exams"]) == 1
+    assert board["due_now"] == 1
+    assert board["streak_days"] == 1
+    assert len(board["activity"]) == 30
     assert [w["id"] for w in board["weakest"]] == ["dynamodb"]
     dynamodb = next(t for t in board["topics"] if t["id"] == "dynamodb")
     assert (dynamodb["number"], dynamodb["recent_accuracy"], dynamodb["mastery"]) == (18, 72.0, 0)
@@ -97,6 +101,7 @@ def test_the_json_keeps_its_shape_and_adds_the_dashboard(capsys, history):
 def test_as_a_user_runs_it_with_no_progress(cli):
     result = cli("progress")
     assert result.returncode == 0, result.stderr
-    assert "\x1b" not in result.stdout and all(len(line) <= 80 for line in result.stdout.splitlines())
+    assert "\x1b" not in result.stdout
+    assert all(len(line) <= 80 for line in result.stdout.splitlines())
     assert "exam readiness: not enough data" in result.stdout
     assert re.search(r"^weakest topics:\n   1 .+: not started, 0/\d+ learned$", result.stdout, re.M)

@@ -40,7 +40,7 @@ def quiz_ready(app) -> bool:
     return isinstance(screen, QuizScreen) and screen.is_mounted and screen.query_one(QuestionView).item is not None
 
 
-def quiz_for(course, mode="topic", topics=("s3",), count=4, seed=7, last_results=None):
+def quiz_for(course, mode="topic", topics=("s3",), count: int | None = 4, seed=7, last_results=None):
     bank = QuestionBank.build(course)
     return build_quiz(
         bank, QuizSpec(mode=mode, topics=list(topics), count=count, seed=seed), last_results=last_results or {}
@@ -84,16 +84,20 @@ async def test_a_full_topic_quiz_records_every_attempt(make_app, course, store, 
             await pilot.pause()
             # Write-through: the attempt is on disk while the feedback shows.
             attempts = [a for a in store.attempts() if a.question_id == item.question.id]
-            assert len(attempts) == 1 and attempts[-1].correct is right
+            assert len(attempts) == 1
+            assert attempts[-1].correct is right
             feedback = str(app.screen.query_one(QuestionView).query_one("#feedback").content)
             assert ("Right." if right else "Wrong.") in feedback
             assert "o open" in feedback
             await pilot.press("enter")  # Enter again continues
             await pilot.pause()
         assert isinstance(app.screen, QuizResults)
-        assert app.screen.score.correct == 3 and app.screen.score.total == 5
+        assert app.screen.score.correct == 3
+        assert app.screen.score.total == 5
     sessions = store.sessions()
-    assert sessions[-1].mode == "topic" and sessions[-1].score == 3 and sessions[-1].total == 5
+    assert sessions[-1].mode == "topic"
+    assert sessions[-1].score == 3
+    assert sessions[-1].total == 5
     for item in quiz.items:  # every answer also scheduled the question's card
         assert store.card(item.question.id) is not None
     assert store.get_setting("quiz_in_progress") is None
@@ -108,7 +112,8 @@ async def test_l_on_the_results_returns_to_the_lessons(make_app, course, until) 
         await until(pilot, lambda: isinstance(app.screen, QuizResults))
         await pilot.press("l")
         await until(pilot, lambda: app.current_mode == "learn")
-        assert app.is_running and app.return_code is None
+        assert app.is_running
+        assert app.return_code is None
         assert type(app.screen).__name__ == "MainScreen"
         assert app.quiz_screen is None  # the finished quiz is gone
         await pilot.press("n")  # and the lessons work
@@ -127,7 +132,8 @@ async def test_the_results_open_at_the_score(make_app, course, until) -> None:
         await until(pilot, lambda: isinstance(app.screen, QuizResults))
         await pilot.pause()
         results = app.screen.query_one("#results")
-        assert results.scroll_y == 0 and app.screen.focused is results
+        assert results.scroll_y == 0
+        assert app.screen.focused is results
         assert len(app.screen.query_one("#wrong", OptionList).options) == 65
         await pilot.press("enter")  # first Enter: into the list of mistakes
         assert isinstance(app.screen.focused, OptionList)
@@ -174,7 +180,8 @@ async def test_an_exam_question_answered_twice_is_one_attempt(make_app, course, 
         first = quiz.items[0]
         await pilot.press(*answer_keys(first, right=False))
         await pilot.pause()
-        assert screen.session.index == 1 and list(store.attempts()) == []  # nothing recorded yet
+        assert screen.session.index == 1
+        assert list(store.attempts()) == []
         await pilot.press("escape", "p")  # back to question 1 (out of an answer box first, if any)
         await pilot.pause()
         assert screen.session.index == 0
@@ -191,19 +198,23 @@ async def test_an_exam_question_answered_twice_is_one_attempt(make_app, course, 
 
 async def test_exam_with_a_fake_clock_that_expires(make_app, course, clock, store, until) -> None:
     quiz = exam_where(course)
-    assert len(quiz.items) == 65 and quiz.time_limit_s == 130 * 60
+    assert len(quiz.items) == 65
+    assert quiz.time_limit_s == 130 * 60
     app = make_app(start=StartRequest(quiz=quiz))
     async with app.run_test(size=(80, 24)) as pilot:
         await until(pilot, lambda: quiz_ready(app))
         screen = app.screen
-        assert isinstance(screen, QuizScreen) and screen.session.is_exam
+        assert isinstance(screen, QuizScreen)
+        assert screen.session.is_exam
         assert "2 h 10 min left" in status(app)
         await pilot.press(*answer_keys(quiz.items[0], right=True))
         await pilot.pause()
-        assert screen.session.index == 1 and not screen.session.feedback
+        assert screen.session.index == 1
+        assert not screen.session.feedback
         await pilot.press("m")  # mark question 2: the timer stays on the status line
         assert 1 in screen.session.flagged
-        assert "[marked]" in status(app) and "2 h 10 min left" in status(app)
+        assert "[marked]" in status(app)
+        assert "2 h 10 min left" in status(app)
         await pilot.press("left")
         await pilot.pause()
         assert screen.session.index == 0
@@ -214,8 +225,10 @@ async def test_exam_with_a_fake_clock_that_expires(make_app, course, clock, stor
         screen.tick()  # the interval timer calls this every second
         await until(pilot, lambda: isinstance(app.screen, QuizResults))
         score = app.screen.score
-        assert score.total == 65 and score.correct == 1
-        assert score.scaled == 100 + round(900 / 65) and score.passed is False
+        assert score.total == 65
+        assert score.correct == 1
+        assert score.scaled == 100 + round(900 / 65)
+        assert score.passed is False
     assert [a.mode for a in store.attempts()] == ["exam"]
 
 
@@ -238,7 +251,8 @@ async def test_exam_jump_list_shows_each_state_and_the_finish_dialog(make_app, c
         await pilot.pause()
         await pilot.press("n")  # keep going
         await pilot.pause()
-        assert app.screen is screen and not screen.session.finished
+        assert app.screen is screen
+        assert not screen.session.finished
         await pilot.press("escape", "q")  # (out of an answer box, if any)
         await pilot.pause()
         await pilot.press("y")
@@ -247,11 +261,13 @@ async def test_exam_jump_list_shows_each_state_and_the_finish_dialog(make_app, c
 
 async def test_exam_keys_work_from_a_typed_question_without_typing_them(make_app, course, until) -> None:
     bank = QuestionBank.build(course)
+    quiz, typed = None, None
     for seed in range(200):
         quiz = build_quiz(bank, QuizSpec(mode="exam", seed=seed))
         typed = next((i for i, item in enumerate(quiz.items) if item.question.type in ("typed", "numeric")), None)
         if typed is not None and quiz.items[0].question.type in CHOICES:
             break
+    assert quiz is not None
     assert typed is not None
     app = make_app(start=StartRequest(quiz=quiz))
     async with app.run_test(size=(80, 24)) as pilot:
@@ -263,9 +279,12 @@ async def test_exam_keys_work_from_a_typed_question_without_typing_them(make_app
         await until(pilot, lambda: screen.session.index == typed and isinstance(app.focused, Input))
         box = app.screen.query_one(Input)
         await pilot.press("f", "j", "m", "q", "e")  # letters go into the box
-        assert box.value == "fjmqe" and screen.session.flagged == set() and app.screen is screen
+        assert box.value == "fjmqe"
+        assert screen.session.flagged == set()
+        assert app.screen is screen
         footer_keys = {key for key, active in screen.active_bindings.items() if active.binding.show}
-        assert "m" not in footer_keys and "escape" in footer_keys
+        assert "m" not in footer_keys
+        assert "escape" in footer_keys
         await pilot.press("escape")  # out of the box: now the keys are the exam's
         assert not isinstance(app.focused, Input)
         await pilot.press("m")
@@ -298,7 +317,9 @@ async def test_six_options_and_the_exam_keys_do_not_collide(make_app, course, un
         letters = "abcdef"[: len(quiz.items[0].choices)]
         await pilot.press(*letters)  # every option toggled, nothing else happens
         assert screen.query_one("#choices").selected == set(range(len(letters)))
-        assert screen.session.flagged == set() and app.screen is screen and screen.session.index == 0
+        assert screen.session.flagged == set()
+        assert app.screen is screen
+        assert screen.session.index == 0
 
 
 async def test_numeric_questions_want_a_number_and_open_the_calculator(make_app, course, store, until) -> None:
@@ -311,7 +332,8 @@ async def test_numeric_questions_want_a_number_and_open_the_calculator(make_app,
         screen = app.screen
         await pilot.press("t", "e", "n", "enter")
         await pilot.pause()
-        assert screen.session.responses == {} and list(store.attempts()) == []  # not graded
+        assert screen.session.responses == {}
+        assert list(store.attempts()) == []
         assert any("Enter a number" in line for line in said), said
         box = screen.query_one(Input)
         assert box.value == "ten"
@@ -373,7 +395,8 @@ async def test_a_dropped_session_resumes_the_unfinished_quiz(make_app, course, s
             await pilot.press(*answer_keys(item, right=True), "enter")
             await pilot.pause()
         await until(pilot, lambda: isinstance(again.screen, QuizResults))
-        assert again.screen.score.correct == 3 and again.screen.score.total == 4
+        assert again.screen.score.correct == 3
+        assert again.screen.score.total == 4
     assert store.get_setting("quiz_in_progress") is None
     assert len(list(store.attempts())) == 4
 
@@ -397,7 +420,9 @@ async def test_a_dropped_exam_resumes_with_its_clock_and_answers(make_app, cours
         await pilot.press("z")
         await until(pilot, lambda: quiz_ready(again))
         session = again.screen.session
-        assert session.is_exam and set(session.responses) == {0, 1} and session.flagged == {1}
+        assert session.is_exam
+        assert set(session.responses) == {0, 1}
+        assert session.flagged == {1}
         assert "1 h 40 min left" in status(again)
 
 
@@ -409,5 +434,6 @@ async def test_a_quiz_on_one_exam_domain_from_the_mixed_quiz_dialog(make_app, un
         await pilot.press("2")
         await until(pilot, lambda: quiz_ready(app))
         quiz = app.screen.session.quiz
-        assert quiz.spec.mode == "mixed" and quiz.spec.domain == 2
+        assert quiz.spec.mode == "mixed"
+        assert quiz.spec.domain == 2
         assert {item.question.domain for item in quiz.items} == {2}

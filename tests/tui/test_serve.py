@@ -49,6 +49,13 @@ LINUX_PROC = Path("/proc/self/environ").exists()
 needs_proc = pytest.mark.skipif(not LINUX_PROC, reason="finds app processes through /proc (Linux)")
 
 
+def origin_of(url: str) -> str:
+    """``http://host:port`` of a URL."""
+    match = re.match(r"http://[^/]+", url)
+    assert match is not None, url
+    return match.group(0)
+
+
 def screen_text(frames: list[bytes]) -> str:
     """What the app wrote so far, escape sequences removed (the page draws it on a canvas)."""
     return ANSI.sub(b"", b"".join(frames)).decode("utf-8", "replace")
@@ -63,7 +70,7 @@ class Served:
 
     @property
     def origin(self) -> str:
-        return re.match(r"http://[^/]+", self.url).group(0)
+        return origin_of(self.url)
 
     @property
     def port(self) -> int:
@@ -176,7 +183,9 @@ async def open_tab(
 def test_guard_accepts_only_this_machines_names_and_its_own_origin() -> None:
     guard = Guard(token="right-token")
     assert guard.token_ok("right-token")
-    assert not guard.token_ok(None) and not guard.token_ok("") and not guard.token_ok("right-tokeN")
+    assert not guard.token_ok(None)
+    assert not guard.token_ok("")
+    assert not guard.token_ok("right-tokeN")
     assert not guard.token_ok("right-token\u00e9")  # not ASCII: refused, not an exception
     for host in ("127.0.0.1:8000", "localhost:9000", "[::1]:8000", "127.0.0.1", "10.1.2.3:8000"):
         assert guard.host_ok(host), host
@@ -236,7 +245,8 @@ async def test_without_the_token_or_from_a_foreign_origin_nothing_is_served(serv
             assert "default-src 'none'" in response.headers["Content-Security-Policy"]
         async with session.get(f"{base}/static/js/textual.js?token={served.token}") as response:
             assert response.status == 200
-    assert "fonts.googleapis" not in page and "https://" not in page
+    assert "fonts.googleapis" not in page
+    assert "https://" not in page
     assert "ws://" not in page  # the page builds the websocket address from its own location
 
 
@@ -250,7 +260,8 @@ async def test_sigterm_with_a_tab_open_stops_server_and_app_within_2_s(served: S
         apps = served.apps()
         assert len(apps) == 1
         app_stat = Path(f"/proc/{apps[0]}/stat").read_text().rsplit(")", 1)[1].split()
-        assert int(app_stat[1]) == served.process.pid and int(app_stat[3]) == apps[0]  # a child, in its own group
+        assert int(app_stat[1]) == served.process.pid
+        assert int(app_stat[3]) == apps[0]
         began = time.monotonic()
         served.process.send_signal(signal.SIGTERM)
         code = await asyncio.get_running_loop().run_in_executor(None, served.process.wait, 10)
@@ -307,7 +318,7 @@ async def test_a_failure_to_start_shows_in_the_browser(tmp_path: Path) -> None:
     failing = [sys.executable, "-c", "import sys; sys.exit('progress: cannot use the progress folder /x: Read-only')"]
     server = TutorServer(failing, cwd=tmp_path)
     async with in_process(server) as url, aiohttp.ClientSession() as session:
-        origin = re.match(r"http://[^/]+", url).group(0)
+        origin = origin_of(url)
         ws = await session.ws_connect(f"{origin.replace('http', 'ws')}/ws/{server.guard.token}", origin=origin)
         shown = b""
         while b"Fix the cause" not in shown:
@@ -315,7 +326,8 @@ async def test_a_failure_to_start_shows_in_the_browser(tmp_path: Path) -> None:
             assert message.type == aiohttp.WSMsgType.BINARY, message
             shown += message.data
         text = shown.decode()
-        assert "awstutor could not start" in text and "(exit code 1)" in text
+        assert "awstutor could not start" in text
+        assert "(exit code 1)" in text
         assert "cannot use the progress folder /x: Read-only" in text
         with pytest.raises(asyncio.TimeoutError):
             await ws.receive(timeout=0.5)  # not closed: the "Session ended" box would hide the message
@@ -329,7 +341,7 @@ async def test_tabs_beyond_the_limit_get_a_message_and_no_app(tmp_path: Path, mo
     waiting = [sys.executable, "-c", "import time; time.sleep(60)"]  # an app that never gets going
     server = web_server.TutorServer(waiting, cwd=tmp_path)
     async with in_process(server) as url, aiohttp.ClientSession() as session:
-        origin = re.match(r"http://[^/]+", url).group(0)
+        origin = origin_of(url)
         address = f"{origin.replace('http', 'ws')}/ws/{server.guard.token}"
         tabs = [await session.ws_connect(address, origin=origin) for _ in range(2)]
         for _ in range(100):
@@ -349,7 +361,8 @@ def test_unix_socket_is_private_and_removed_on_exit(tmp_path: Path) -> None:
     path = tmp_path / "tutor socket"
     server = start_server(tmp_path, "--socket", str(path))
     try:
-        assert stat.S_IMODE(path.stat().st_mode) == 0o600 and stat.S_ISSOCK(path.stat().st_mode)
+        assert stat.S_IMODE(path.stat().st_mode) == 0o600
+        assert stat.S_ISSOCK(path.stat().st_mode)
         assert "ssh -L 8000:" in server.stderr()
         for target, status in ((server.url, 200), (server.url.split("?")[0], 403)):
             with socket.socket(socket.AF_UNIX) as client:
@@ -363,7 +376,8 @@ def test_unix_socket_is_private_and_removed_on_exit(tmp_path: Path) -> None:
             cwd=ROOT,
             timeout=60,
         )
-        assert taken.returncode == 1 and "in use" in taken.stderr
+        assert taken.returncode == 1
+        assert "in use" in taken.stderr
         server.process.send_signal(signal.SIGTERM)
         assert server.process.wait(10) == 0
         assert not path.exists()
@@ -377,10 +391,13 @@ def test_bad_arguments_are_one_line(cli, tmp_path: Path) -> None:
         (("serve", "--socket", str(tmp_path / "s"), "--port", "9000"), "--socket replaces --host and --port"),
     ):
         result = cli(*args)
-        assert result.returncode == 2 and words in result.stderr and result.stderr.count("\n") == 1, result.stderr
+        assert result.returncode == 2, result.stderr
+        assert words in result.stderr
+        assert result.stderr.count("\n") == 1, result.stderr
     (tmp_path / "file").write_text("not a socket")
     result = cli("serve", "--socket", str(tmp_path / "file"))
-    assert result.returncode == 1 and "is not a socket" in result.stderr
+    assert result.returncode == 1
+    assert "is not a socket" in result.stderr
     assert (tmp_path / "file").read_text() == "not a socket"
 
 
@@ -389,19 +406,24 @@ def test_port_in_use_is_one_line(cli) -> None:
         taken.bind(("127.0.0.1", 0))
         taken.listen()
         result = cli("serve", "--port", str(taken.getsockname()[1]))
-    assert result.returncode == 1 and "try --port N" in result.stderr and result.stderr.count("\n") == 1
+    assert result.returncode == 1
+    assert "try --port N" in result.stderr
+    assert result.stderr.count("\n") == 1
 
 
 def test_another_host_needs_the_flag_and_warns(tmp_path: Path) -> None:
     server = start_server(tmp_path, "--host", "0.0.0.0", "--port", "0")
     try:
         warnings = [line for line in server.stderr().splitlines() if "warning" in line]
-        assert len(warnings) == 1 and "0.0.0.0" in warnings[0] and "not 127.0.0.1" in warnings[0]
+        assert len(warnings) == 1
+        assert "0.0.0.0" in warnings[0]
+        assert "not 127.0.0.1" in warnings[0]
     finally:
         stop(server)
     default = start_server(tmp_path / "default")
     try:
-        assert default.url.startswith("http://127.0.0.1:") and "warning" not in default.stderr()
+        assert default.url.startswith("http://127.0.0.1:")
+        assert "warning" not in default.stderr()
     finally:
         stop(default)
 
@@ -527,5 +549,6 @@ def test_in_a_browser_through_a_forwarded_port_n_and_g_reach_the_disk(served: Se
     finally:
         forwarder.close()
     origin = f"http://127.0.0.1:{forwarder.port}/"
-    assert requests and all(r.startswith(origin) or r.startswith("data:") for r in requests), requests
+    assert requests
+    assert all(r.startswith(origin) or r.startswith("data:") for r in requests), requests
     assert not problems, problems  # no CSP violation, no 403 for a file the page needs

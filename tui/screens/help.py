@@ -11,6 +11,7 @@ from textual.content import Content
 from textual.screen import ModalScreen
 from textual.widgets import Footer, Static
 
+from tui.keys import as_binding
 from tui.widgets.status import TooSmall
 
 INTRO = (
@@ -36,7 +37,7 @@ def binding_rows(bindings: list[BindingType], display=None) -> list[tuple[str, s
     rows: list[tuple[str, str]] = []
     digits: list[str] = []
     for item in bindings:
-        binding = item if isinstance(item, Binding) else Binding(*item)
+        binding = as_binding(item)
         if binding.action.startswith("follow_link") or binding.action.startswith("answer_"):
             digits.append(binding.key)
             continue

@@ -59,7 +59,7 @@ class ChoiceList(Vertical, can_focus=True):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("up", "move(-1)", "Up", show=False),
         Binding("down", "move(1)", "Down", show=False),
-        Binding("space", "toggle", "Toggle", show=False),
+        Binding("space", "toggle_choice", "Toggle", show=False),
     ]
 
     class Changed(Message):
@@ -123,7 +123,7 @@ class ChoiceList(Vertical, can_focus=True):
             if rows:
                 rows[self.cursor].scroll_visible(animate=False)
 
-    def action_toggle(self) -> None:
+    def action_toggle_choice(self) -> None:
         self.pick(self.cursor)
 
     # ------------------------------------------------------------------ drawing

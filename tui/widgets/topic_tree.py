@@ -25,7 +25,7 @@ class TopicTree(Tree[NodeRef]):
 
     ICON_NODE = "+ "
     ICON_NODE_EXPANDED = "- "
-    LINES: ClassVar[dict[str, tuple[str, str, str, str]]] = {
+    LINES = {  # noqa: RUF012 - Textual's own class attribute, replaced whole
         "default": ("  ", "| ", "`-", "|-"),
         "bold": ("  ", "| ", "`-", "|-"),
         "double": ("  ", "| ", "`-", "|-"),
