@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import re
 import subprocess
 import sys
@@ -162,3 +163,22 @@ def test_a_domain_quiz_from_the_command_line(cli) -> None:
     assert bad.returncode == 2
     assert bad.stderr.count("\n") == 1
     assert cli("quiz", "--json").returncode == 2  # --json needs --dry-run
+
+
+def test_another_projects_package_of_the_same_name_is_one_line(cli, tmp_path: Path) -> None:
+    """pip install progress (a popular PyPI package) in the same environment shadows ours."""
+    other = tmp_path / "site" / "progress"
+    other.mkdir(parents=True)
+    (other / "__init__.py").write_text("from .bar import Bar  # not awstutor's\n")
+    (other / "bar.py").write_text("class Bar: pass\n")
+    env = dict(os.environ, PYTHONPATH=f"{tmp_path / 'site'}{os.pathsep}{ROOT}")
+    # Not from the project folder (it would come first on the path): as an installed command runs.
+    result = subprocess.run(
+        [sys.executable, "-m", "tui", "topics"], capture_output=True, text=True, env=env, cwd=tmp_path, timeout=60
+    )
+    assert result.returncode == 1
+    assert result.stderr.count("\n") == 1
+    assert "the package 'progress' at" in result.stderr
+    assert "is not awstutor's" in result.stderr
+    assert "pipx install ." in result.stderr
+    assert "Traceback" not in result.stderr
