@@ -437,3 +437,38 @@ async def test_a_quiz_on_one_exam_domain_from_the_mixed_quiz_dialog(make_app, un
         assert quiz.spec.mode == "mixed"
         assert quiz.spec.domain == 2
         assert {item.question.domain for item in quiz.items} == {2}
+
+
+async def test_the_exam_timer_is_on_the_status_line_at_80_columns_marked_or_not(make_app, course, until) -> None:
+    quiz = exam_where(course, count=1)
+    app = make_app(start=StartRequest(quiz=quiz))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await until(pilot, lambda: quiz_ready(app))
+        shown = str(app.screen.query_one("StatusBar").render())
+        assert "question 1 of 65" in shown
+        assert "2 h 10 min left" in shown
+        await pilot.press("m")
+        await pilot.pause()
+        shown = str(app.screen.query_one("StatusBar").render())
+        assert "2 h 10 min left" in shown  # marking a question never pushes the clock off
+        assert "*" in shown or "[marked]" in shown
+
+
+async def test_escape_and_a_letter_in_one_burst_still_work(make_app, course, until) -> None:
+    """tmux turns Esc + a letter typed quickly into alt+letter: the exam keys answer to it too."""
+    bank = QuestionBank.build(course)
+    quiz = next(
+        q
+        for seed in range(200)
+        if (q := build_quiz(bank, QuizSpec(mode="exam", seed=seed))).items[0].question.type in ("typed", "numeric")
+    )
+    app = make_app(start=StartRequest(quiz=quiz))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await until(pilot, lambda: quiz_ready(app) and isinstance(app.focused, Input))
+        screen = app.screen
+        await pilot.press("alt+m")
+        assert screen.session.flagged == {0}
+        assert app.screen.query_one(Input).value == ""
+        await pilot.press("alt+q")
+        await pilot.pause()
+        assert type(app.screen).__name__ == "ChoiceDialog"

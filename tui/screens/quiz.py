@@ -62,6 +62,20 @@ class QuizScreen(Screen[None]):
             tooltip="Calculator (also from an answer box)",
         ),
         Binding("question_mark", "app.help", "Help", show=False, tooltip="All keys"),
+        # Esc then a letter typed quickly reaches us as alt+letter (tmux holds Esc for its
+        # escape-time): the same action, straight from the answer box.
+        # (No description: the help lists the letters once.)
+        *[
+            Binding(f"alt+{key}", action, "", show=False)
+            for key, action in (
+                ("m", "flag"),
+                ("j", "jump"),
+                ("q", "finish"),
+                ("n", "move(1)"),
+                ("p", "move(-1)"),
+                ("l", "leave"),
+            )
+        ],
         *[Binding(str(n), f"answer_pick({n - 1})", f"Choice {n}", show=False) for n in range(1, 7)],
         *[Binding(letter, f"answer_pick({i})", f"Choice {letter}", show=False) for i, letter in enumerate("abcdef")],
     ]

@@ -27,14 +27,15 @@ class StatusBar(Static):
     counts = reactive("", layout=False)
 
     def render(self) -> Content:
+        width = self.size.width  # the content width: the padding is already left out
         left = Content.assemble(("awstutor", "bold"), " | ", self.where)
-        if self.short and left.cell_length > self.size.width - 2:
-            left = Content(self.short)
+        right = Content(self.counts)
+        if self.short and left.cell_length + (right.cell_length + 2 if self.counts else 0) > width:
+            left = Content(self.short)  # the short form first, so that the counts (a timer) still fit
         if not self.counts:
             return left
-        right = Content(self.counts)
-        gap = max(1, self.size.width - 2 - left.cell_length - right.cell_length)
-        if gap == 1 and left.cell_length + right.cell_length + 3 > self.size.width:
+        gap = width - left.cell_length - right.cell_length
+        if gap < 2:
             return left  # no room for both: where you are wins
         return left + Content(" " * gap) + right
 
