@@ -154,6 +154,7 @@ LEADS_TO: dict[str, dict[str, set[str] | None]] = {
 
 
 def allowed(name: str, key: str) -> set[str]:
+    key = key.removeprefix("alt+")  # Esc + a letter in one burst: the letter's action
     here = {"QuizScreen" if name == "ExamScreen" else name}
     if key in LEADS_TO.get(name, {}):
         return LEADS_TO[name][key] or here
