@@ -209,17 +209,22 @@ _PLANS: dict[str, list[tuple[str, Callable[[Any], bool], str, bool]]] = {
 }
 
 
+def _a(noun: str) -> str:
+    """ "an attempt", "a mark": the article a message needs."""
+    return f"{'an' if noun[:1] in 'aeiou' else 'a'} {noun}"
+
+
 def check_doc(kind: str, doc: Any) -> None:
     """Raise :class:`Shape` if ``doc`` is not a good ``kind`` document."""
     if not isinstance(doc, dict):
-        raise Shape(f"a {kind} is not an object")
+        raise Shape(f"{_a(kind)} is not an object")
     for name, check, what, optional in _PLANS[kind]:
         if name not in doc:
             if optional:
                 continue
-            raise Shape(f"a {kind} has no '{name}'")
+            raise Shape(f"{_a(kind)} has no '{name}'")
         if not check(doc[name]):
-            raise Shape(f"a {kind}'s '{name}' is not {what}")
+            raise Shape(f"{_a(kind)}'s '{name}' is not {what}")
 
 
 # ---------------------------------------------------------------- whole files

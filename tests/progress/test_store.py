@@ -420,3 +420,16 @@ def test_utc_times_round_trip(open_store, clock):
     store = open_store(clock=clock)
     attempt = store.record_attempt("s3/q/1", answer="a", correct=True, seconds=0.25, mode="quiz")
     assert next(iter(store.attempts())).at == clock.now == attempt.at
+
+
+def test_shape_messages_read_as_english() -> None:
+    import pytest
+
+    from progress.schema import Shape, check_doc
+
+    with pytest.raises(Shape, match="^an attempt is not an object$"):
+        check_doc("attempt", [])
+    with pytest.raises(Shape, match="^an entry has no "):
+        check_doc("entry", {})
+    with pytest.raises(Shape, match="^a mark is not an object$"):
+        check_doc("mark", 3)
