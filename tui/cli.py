@@ -26,6 +26,7 @@ from tui.commandline import (
     add_common,
     interactive,
     load_course,
+    printable,
     warn,
 )
 
@@ -347,7 +348,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         run = getattr(args, "run", _run_app)
         return run(args)
     except UsageError as error:
-        warn(f"awstutor: {error}")
+        # What the user typed may be repeated in the message: never its control characters.
+        warn(f"awstutor: {printable(str(error), 300)}")
         return EXIT_USAGE
     except KeyboardInterrupt:
         return EXIT_INTERRUPTED

@@ -182,3 +182,15 @@ def test_another_projects_package_of_the_same_name_is_one_line(cli, tmp_path: Pa
     assert "is not awstutor's" in result.stderr
     assert "pipx install ." in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_what_the_user_typed_is_never_echoed_with_control_characters(cli) -> None:
+    for args in (("quiz", "--topic", "\x1b[31mred\x07", "--dry-run"), ("lookup", "zzqxvw\x1b\x07")):
+        result = cli(*args)
+        assert result.returncode in (1, 2)
+        assert "zzqxvw" in result.stderr + result.stdout or "red" in result.stderr  # echoed, cleaned
+        assert "\x1b" not in result.stderr + result.stdout
+        assert "\x07" not in result.stderr + result.stdout
+    long = cli("lookup", "x" * 100_000)
+    assert long.returncode == 2
+    assert "at most 500" in long.stderr
