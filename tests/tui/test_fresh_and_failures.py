@@ -132,3 +132,24 @@ async def test_what_the_store_finds_while_running_reaches_the_app_and_the_dashbo
         notices = str(app.screen.query_one("#dash-notices").render())
         assert "Notices" in notices
         assert "250 answers" in notices
+
+
+async def test_again_comes_back_in_the_same_sitting(make_app, clock, until) -> None:
+    """'a' (again) on an entry: r offers it minutes later, not tomorrow."""
+    from tui.screens.review import ReviewScreen
+
+    app = make_app()
+    said: list[str] = []
+    app.notify = lambda message, **kwargs: said.append(str(message))  # type: ignore[method-assign]
+    async with app.run_test(size=(80, 24)) as pilot:
+        await until(pilot, lambda: isinstance(app.screen, MainScreen) and app.screen.current is not None)
+        entry = app.screen.current
+        await pilot.press("a")  # again
+        await pilot.press("r")
+        await pilot.pause()
+        assert isinstance(app.screen, MainScreen)
+        assert any("in 10 min" in line for line in said), said  # not "in 23 h"
+        clock.advance(minutes=11)
+        await pilot.press("r")
+        await until(pilot, lambda: isinstance(app.screen, ReviewScreen) and app.screen.card_id is not None)
+        assert app.screen.card_id == entry.id
