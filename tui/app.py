@@ -10,6 +10,7 @@ tests both come through it.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import datetime
@@ -17,6 +18,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 
 from textual.app import App, SystemCommand
 from textual.binding import Binding, BindingType
+from textual.filter import ANSIToTruecolor, LineFilter, Monochrome, NoColor
 from textual.screen import Screen
 
 from lessons.model import Course
@@ -24,6 +26,7 @@ from progress.store import ProgressStore
 from tui.commands import ActionCommands, EntryCommands, TopicCommands
 from tui.messages import CloseReview, OfferQuiz, OpenEntry, OpenTopic, ToLessons
 from tui.screens.main import MainScreen
+from tui.terminal import Terminal
 from tui.tutor import THEME_SETTING, Tutor
 
 if TYPE_CHECKING:
@@ -67,8 +70,21 @@ class TutorApp(App[None]):
         Binding("f1", "help", "Help", show=False, tooltip="All keys"),
     ]
 
-    def __init__(self, tutor: Tutor, *, notices: Iterable[str] = (), start: StartRequest | None = None) -> None:
+    def __init__(
+        self,
+        tutor: Tutor,
+        *,
+        notices: Iterable[str] = (),
+        start: StartRequest | None = None,
+        terminal: Terminal | None = None,
+    ) -> None:
+        # Without a Terminal (tests), colour follows NO_COLOR as Textual reads it; glyphs are UTF-8.
+        # Set before Textual's __init__, which asks get_css_variables().
+        self.terminal = terminal if terminal is not None else Terminal(color="NO_COLOR" not in os.environ)
         super().__init__()
+        if not self.terminal.color:
+            self.no_color = True  # the :nocolor styles of app.tcss
+        self._own_filters = self._make_filters()
         self.tutor = tutor
         self.start = start or StartRequest()
         self._notices = list(notices)
@@ -77,6 +93,26 @@ class TutorApp(App[None]):
         theme = tutor.setting(THEME_SETTING)
         if theme in (LIGHT_THEME, DARK_THEME):
             self.theme = theme
+
+    # ------------------------------------------------------------------ what reaches the terminal
+
+    def _make_filters(self) -> list[LineFilter]:
+        from tui.filters import AsciiFilter, NoColorFilter
+
+        filters: list[LineFilter] = []
+        if self.terminal.ascii:
+            filters.append(AsciiFilter())
+        if not self.terminal.color:
+            filters.append(NoColorFilter())
+        return filters
+
+    def get_line_filters(self) -> list[LineFilter]:
+        """Textual's filters, then ours: ASCII glyphs on a terminal that is not UTF-8, and
+        under NO_COLOR no colour at all (instead of Textual's greys, which are colours)."""
+        filters = list(super().get_line_filters())
+        if not self.terminal.color:
+            filters = [f for f in filters if not isinstance(f, (Monochrome, NoColor, ANSIToTruecolor))]
+        return [*filters, *self._own_filters]
 
     # ------------------------------------------------------------------ start-up
 
@@ -387,7 +423,17 @@ def create_app(
     start: StartRequest | None = None,
     clock: Callable[[], datetime] | None = None,
     search_loader: Callable[[], Any] | None = None,
+    terminal: Terminal | None = None,
 ) -> TutorApp:
-    """The one way to build the app: the command line and the tests both come through here."""
+    """The one way to build the app: the command line and the tests both come through here.
+
+    ``terminal`` is what :func:`tui.terminal.detect` found (the command passes it); on a
+    terminal that is not UTF-8 the course's text is transliterated to ASCII once, here."""
+    if terminal is not None and terminal.ascii:
+        from tui.terminal import AsciiIndex, ascii_course
+
+        course = ascii_course(course)
+        loader = search_loader
+        search_loader = (lambda: AsciiIndex(loader())) if loader is not None else None
     tutor = Tutor(course, store, clock=clock, search_loader=search_loader)
-    return TutorApp(tutor, notices=notices, start=start)
+    return TutorApp(tutor, notices=notices, start=start, terminal=terminal)

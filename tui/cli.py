@@ -234,7 +234,9 @@ def _run_app(args: argparse.Namespace, start=None, *, course_result=None, store=
         """The same cached index as 'awstutor lookup' (built from the loaded course if stale)."""
         return search_index(args, lambda: result)
 
-    app = create_app(result.course, store, notices=notices, start=start, search_loader=search_loader)
+    app = create_app(
+        result.course, store, notices=notices, start=start, search_loader=search_loader, terminal=args.terminal
+    )
     app.run()
     return app.return_code or EXIT_OK
 
@@ -266,12 +268,18 @@ def shadowed() -> str | None:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    streams = sys.stdout, sys.stderr
     try:
         clash = shadowed()
         if clash:
             warn(clash)
             return EXIT_FAIL
         args = build_parser().parse_args(argv)
+        from tui.terminal import AsciiWriter, detect
+
+        args.terminal = detect(ascii=args.ascii)
+        if args.terminal.ascii:  # every line printed, by any command, in ASCII
+            sys.stdout, sys.stderr = AsciiWriter(sys.stdout), AsciiWriter(sys.stderr)  # type: ignore[assignment]
         run = getattr(args, "run", _run_app)
         return run(args)
     except UsageError as error:
@@ -286,6 +294,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         except OSError:
             pass
         return EXIT_OK
+    finally:
+        # Put back what main() wrapped (a caller in the same process keeps its streams).
+        for name, stream in zip(("stdout", "stderr"), streams, strict=True):
+            if getattr(getattr(sys, name), "wraps", None) is stream:
+                setattr(sys, name, stream)
 
 
 if __name__ == "__main__":

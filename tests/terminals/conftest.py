@@ -163,7 +163,9 @@ class PtyTerminal:
             if time.monotonic() > deadline:
                 raise AssertionError(f"the screen never showed {predicate!r}; it shows:\n{shown}")
             if self.process.poll() is not None and not self._reader.is_alive():
-                raise AssertionError(f"awstutor exited ({self.process.returncode}) before showing {predicate!r}:\n{shown}")
+                raise AssertionError(
+                    f"awstutor exited ({self.process.returncode}) before showing {predicate!r}:\n{shown}"
+                )
             time.sleep(0.05)
 
     def wait_quiet(self, quiet: float = 0.5, timeout: float = 15.0, *, strict: bool = True) -> None:
@@ -234,9 +236,7 @@ class PtyTerminal:
         return self.close()
 
 
-def terminal_env(
-    tmp: Path, *, term: str = "xterm-256color", lang: str = "C.UTF-8", **extra: str
-) -> dict[str, str]:
+def terminal_env(tmp: Path, *, term: str = "xterm-256color", lang: str = "C.UTF-8", **extra: str) -> dict[str, str]:
     """A clean environment: only what a login shell on a remote box would have, plus a private data folder."""
     env = {
         "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
