@@ -114,6 +114,23 @@ class TutorApp(App[None]):
             filters = [f for f in filters if not isinstance(f, (Monochrome, NoColor, ANSIToTruecolor))]
         return [*filters, *self._own_filters]
 
+    def get_css_variables(self) -> dict[str, str]:
+        """The theme's variables, with readable colours on a 16-colour terminal and reversed
+        cursors under NO_COLOR (see :mod:`tui.themes`)."""
+        from tui.themes import variables_for
+
+        variables = super().get_css_variables()
+        console = getattr(self, "console", None)
+        changed = variables_for(
+            console.color_system if console is not None else None,
+            dark=self.current_theme.dark,
+            no_color=not self.terminal.color,
+        )
+        if changed:
+            variables = {**variables, **changed}
+            self.theme_variables = variables
+        return variables
+
     # ------------------------------------------------------------------ start-up
 
     def on_mount(self) -> None:

@@ -11,6 +11,7 @@ from textual.content import Content
 from textual.screen import ModalScreen
 from textual.widgets import Footer, SelectionList, Static
 
+from tui.widgets.fields import CheckList
 from tui.widgets.status import TooSmall
 
 
@@ -65,9 +66,7 @@ class TopicPicker(ModalScreen[list[str] | None]):
         with Vertical(id="dialog"):
             yield Static(Content.from_markup("[b]Mixed quiz[/b]"), classes="title")
             yield Static("Space: choose topics. Enter: start. ctrl+a: all topics.", classes="text")
-            yield SelectionList[str](
-                *[(label, topic_id, topic_id in self.preselected) for topic_id, label in self.topics]
-            )
+            yield CheckList(*[(label, topic_id, topic_id in self.preselected) for topic_id, label in self.topics])
         yield Footer(compact=True)
         yield TooSmall()
 
