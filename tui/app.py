@@ -354,6 +354,15 @@ class TutorApp(App[None]):
         if not isinstance(self.screen, DashboardScreen):
             self.push_screen(DashboardScreen(self.tutor))
 
+    def action_command_palette(self) -> None:
+        """ctrl+p: the command palette, its cursor steady (nothing written while idle)."""
+        from textual.command import CommandPalette
+
+        from tui.commands import SteadyPalette
+
+        if self.use_command_palette and not CommandPalette.is_open(self):
+            self.push_screen(SteadyPalette(id="--command-palette"))
+
     def action_help(self) -> None:
         from tui.screens.help import HelpScreen
 

@@ -251,10 +251,22 @@ def terminal_env(tmp: Path, *, term: str = "xterm-256color", lang: str = "C.UTF-
     return env
 
 
+def welcome(data_dir: Path) -> None:
+    """A data folder whose learner has seen the welcome already."""
+    from progress.store import ProgressStore
+
+    store = ProgressStore.open(data_dir)
+    try:
+        store.set_setting("welcomed", True)
+    finally:
+        store.close()
+
+
 @pytest.fixture
 def terminal(tmp_path: Path) -> Iterator[Callable[..., PtyTerminal]]:
-    """``terminal(*args, term=..., lang=..., size=(80, 24), NO_COLOR="1")``: awstutor in a pty.
-    Every process it starts is ended after the test."""
+    """``terminal(*args, term=..., lang=..., size=(80, 24), NO_COLOR="1")``: awstutor in a pty
+    (``welcomed=False``: a learner who has not seen the welcome yet). Every process it
+    starts is ended after the test."""
     started: list[PtyTerminal] = []
 
     def start(
@@ -263,9 +275,12 @@ def terminal(tmp_path: Path) -> Iterator[Callable[..., PtyTerminal]]:
         lang: str = "C.UTF-8",
         size: tuple[int, int] = (80, 24),
         stdin_tty: bool = True,
+        welcomed: bool = True,
         **extra: str,
     ) -> PtyTerminal:
         env = terminal_env(tmp_path, term=term, lang=lang, **extra)
+        if welcomed:  # no welcome toast (it would go away in the middle of an idle measure)
+            welcome(Path(env["AWSTUTOR_DATA_DIR"]))
         session = PtyTerminal(list(args), env=env, size=size, stdin_tty=stdin_tty)
         started.append(session)
         return session

@@ -278,3 +278,13 @@ async def test_entries_shown_are_recorded_as_seen(make_app, store) -> None:
     assert store.entry_state("iam-ec2/iam").seen_at is not None
     assert store.entry_state("iam-ec2/mfa").seen_at is not None
     assert store.entry_state("iam-ec2/ec2").seen_at is None
+
+
+async def test_the_command_palette_cursor_does_not_blink(make_app, until) -> None:
+    from textual.command import CommandInput
+
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("ctrl+p")
+        await until(pilot, lambda: isinstance(app.screen, CommandPalette) and app.screen.query(CommandInput))
+        assert app.screen.query_one(CommandInput).cursor_blink is False
