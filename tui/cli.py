@@ -40,6 +40,11 @@ def build_parser() -> Parser:
     )
     parser.add_argument("--version", action="version", version=f"awstutor {__version__}")
     add_common(parser, top=True)
+    parser.add_argument(
+        "--plain",
+        action="store_true",
+        help="line mode: numbered prompts on stdin/stdout, no full screen (the default when TERM=dumb)",
+    )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=Parser)
 
     def command(name: str, help: str, run: Callable[[argparse.Namespace], int]) -> Parser:
@@ -72,6 +77,7 @@ def build_parser() -> Parser:
     )
     p.add_argument("--count", type=_positive_int, metavar="N", help="number of questions")
     p.add_argument("--seed", type=int, metavar="N", help="make the quiz reproducible")
+    p.add_argument("--plain", action="store_true", default=argparse.SUPPRESS, help="take it in line mode")
 
     from tui import calc_cli, lookup_cli, progress_cli
 
@@ -181,7 +187,6 @@ def _run_quiz(args: argparse.Namespace) -> int:
     from lessons.bank import QuestionBank
     from lessons.quiz import QuizError, QuizSpec, build_quiz
     from progress.store import ProgressError
-    from tui.app import StartRequest
     from tui.commandline import open_store
 
     mode = args.mode or ("topic" if len(args.topic) == 1 else "mixed")
@@ -201,20 +206,29 @@ def _run_quiz(args: argparse.Namespace) -> int:
             when = f"at {nxt.astimezone():%a %d %b %H:%M}" if nxt else "once you have studied something"
             print(f"Nothing is due for review now; the next card is due {when}.")
             return EXIT_OK
-        return _run_app(args, StartRequest(review=True), course_result=result, store=store)
+        return _open(args, review=True, course_result=result, store=store)
     bank = QuestionBank.build(result.course)
     spec = QuizSpec(mode=mode, topics=list(args.topic), count=args.count, seed=args.seed)
     try:
         quiz = build_quiz(bank, spec, last_results=store.last_results())
     except QuizError as error:
         raise UsageError(str(error)) from None
-    return _run_app(args, StartRequest(quiz=quiz), course_result=result, store=store)
+    return _open(args, quiz=quiz, course_result=result, store=store)
 
 
-def _run_app(args: argparse.Namespace, start=None, *, course_result=None, store=None) -> int:
-    """Open the Textual app (the default when no command is given)."""
-    if not interactive():
-        raise UsageError("the app needs a terminal; for scripts use 'awstutor lookup', 'topics' or 'progress'")
+def _run_app(args: argparse.Namespace) -> int:
+    """No command: the app at the lessons."""
+    return _open(args)
+
+
+def _open(args: argparse.Namespace, *, quiz=None, review: bool = False, course_result=None, store=None) -> int:
+    """Open the Textual app, or the line mode when the terminal cannot show it (``--plain``,
+    ``TERM=dumb``): at the lessons, straight at ``quiz``, or at the due ``review``."""
+    terminal = args.terminal
+    if terminal.line_mode is None and not interactive():
+        raise UsageError(
+            "the app needs a terminal; for scripts use 'awstutor --plain', 'lookup', 'topics' or 'progress'"
+        )
     from progress.store import ProgressError
     from tui.commandline import open_store, search_index
 
@@ -228,15 +242,21 @@ def _run_app(args: argparse.Namespace, start=None, *, course_result=None, store=
     notices = [*store.notices, *(f"lessons: {p}" for p in result.problems)]
     for notice in notices:  # also on stderr, so they survive the app's screen
         warn(notice)
-    from tui.app import create_app
 
     def search_loader():
         """The same cached index as 'awstutor lookup' (built from the loaded course if stale)."""
         return search_index(args, lambda: result)
 
-    app = create_app(
-        result.course, store, notices=notices, start=start, search_loader=search_loader, terminal=args.terminal
-    )
+    if terminal.line_mode is not None:
+        from tui.linemode import run_line_mode
+
+        return run_line_mode(
+            result.course, store, quiz=quiz, review=review, terminal=terminal, search_loader=search_loader
+        )
+    from tui.app import StartRequest, create_app
+
+    start = StartRequest(quiz=quiz, review=review)
+    app = create_app(result.course, store, notices=notices, start=start, search_loader=search_loader, terminal=terminal)
     app.run()
     return app.return_code or EXIT_OK
 
@@ -277,7 +297,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         args = build_parser().parse_args(argv)
         from tui.terminal import AsciiWriter, detect
 
-        args.terminal = detect(ascii=args.ascii)
+        args.terminal = detect(ascii=args.ascii, plain=args.plain)
         if args.terminal.ascii:  # every line printed, by any command, in ASCII
             sys.stdout, sys.stderr = AsciiWriter(sys.stdout), AsciiWriter(sys.stderr)  # type: ignore[assignment]
         run = getattr(args, "run", _run_app)
