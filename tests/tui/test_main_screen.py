@@ -288,3 +288,15 @@ async def test_the_command_palette_cursor_does_not_blink(make_app, until) -> Non
         await pilot.press("ctrl+p")
         await until(pilot, lambda: isinstance(app.screen, CommandPalette) and app.screen.query(CommandInput))
         assert app.screen.query_one(CommandInput).cursor_blink is False
+
+
+async def test_the_footers_last_column_belongs_to_the_palette_key(make_app) -> None:
+    """The palette key is docked over the other keys; at widths where those run under it,
+    its last column used to show one of their letters ('^p palettel')."""
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        for width in (60, 61, 63, 65, 66, 80):
+            await pilot.resize_terminal(width, 20)
+            await pilot.pause()
+            widget, _ = app.screen.get_widget_at(width - 1, 19)
+            assert widget.has_class("-command-palette"), (width, widget)
