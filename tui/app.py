@@ -145,13 +145,7 @@ class TutorApp(App[None]):
             self.call_after_refresh(self.action_review)
             return
         if not tutor.setting("welcomed"):
-            tutor.set_setting("welcomed", True)
-            self.notify(
-                "Welcome. n and p step through a topic, g marks an entry learned, a marks it for again, "
-                "q quizzes you, t shows the topics. ? lists every key; ctrl+q quits (all is saved as you go).",
-                title="awstutor",
-                timeout=15,
-            )
+            self._welcome()
         saved = tutor.saved_quiz_summary()
         if saved is not None:
             self.notify(
@@ -160,12 +154,22 @@ class TutorApp(App[None]):
                 timeout=12,
             )
 
-    def on_resize(self, event) -> None:
-        """Too small to draw: the notice must not hide under a toast."""
+    def _welcome(self) -> None:
+        """The first start's welcome, cut to what fits: a window too small to draw gets it another time."""
         from tui.widgets.status import TooSmall
 
-        if event.size.width < TooSmall.MIN_WIDTH or event.size.height < TooSmall.MIN_HEIGHT:
-            self.clear_notifications()
+        width, height = self.size
+        if width < TooSmall.MIN_WIDTH or height < TooSmall.MIN_HEIGHT:
+            return
+        self.tutor.set_setting("welcomed", True)
+        if width >= 80 and height >= 20:
+            text = (
+                "Welcome. n and p step through a topic, g marks an entry learned, a marks it for again, "
+                "q quizzes you, t shows the topics. ? lists every key; ctrl+q quits (all is saved as you go)."
+            )
+        else:
+            text = "Welcome. ? lists every key; ctrl+q quits."
+        self.notify(text, title="awstutor", timeout=15)
 
     # ------------------------------------------------------------------ modes
 

@@ -399,3 +399,41 @@ async def test_a_dropped_exam_resumes_with_its_clock_and_answers(make_app, cours
         session = again.screen.session
         assert session.is_exam and set(session.responses) == {0, 1} and session.flagged == {1}
         assert "1 h 40 min left" in status(again)
+
+
+async def test_a_mixed_quiz_over_all_topics_with_a(make_app, course, until) -> None:
+    """ctrl+a used to choose every topic: GNU screen's prefix key, which never reaches the app."""
+    from tui.screens.dialogs import TopicPicker
+
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("k")
+        await until(pilot, lambda: isinstance(app.screen, TopicPicker))
+        await pilot.press("a", "enter")
+        await until(pilot, lambda: quiz_ready(app))
+        assert app.quiz_in_progress().quiz.spec.topics == [t.id for t in course.topics]
+
+
+def test_no_key_is_a_terminal_multiplexers_prefix() -> None:
+    """ctrl+a (GNU screen) and ctrl+b (tmux) are taken before the app sees them: none of
+    our keys may need them (Textual's own input keeps ctrl+a as a second Home)."""
+    import importlib
+    import inspect
+    import pkgutil
+
+    from textual.binding import Binding
+
+    import tui
+
+    found = []
+    for info in pkgutil.walk_packages(tui.__path__, "tui."):
+        if info.name.endswith("__main__"):
+            continue
+        module = importlib.import_module(info.name)
+        for _, cls in inspect.getmembers(module, inspect.isclass):
+            for item in cls.__dict__.get("BINDINGS", ()) if cls.__module__ == module.__name__ else ():
+                binding = item if isinstance(item, Binding) else Binding(*item)
+                keys = {k.strip() for k in binding.key.split(",")}
+                if keys & {"ctrl+a", "ctrl+b"}:
+                    found.append(f"{cls.__name__}: {binding.key}")
+    assert found == []

@@ -54,7 +54,8 @@ class TopicPicker(ModalScreen[list[str] | None]):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("enter", "start", "Start quiz", priority=True),
         Binding("escape", "cancel", "Cancel"),
-        Binding("ctrl+a", "all", "All topics"),
+        # Not ctrl+a: GNU screen's prefix key (tmux's is ctrl+b); neither reaches the app there.
+        Binding("a", "all", "All topics"),
     ]
 
     def __init__(self, topics: list[tuple[str, str]], preselected: list[str] | None = None) -> None:
@@ -65,7 +66,7 @@ class TopicPicker(ModalScreen[list[str] | None]):
     def compose(self) -> ComposeResult:
         with Vertical(id="dialog"):
             yield Static(Content.from_markup("[b]Mixed quiz[/b]"), classes="title")
-            yield Static("Space: choose topics. Enter: start. ctrl+a: all topics.", classes="text")
+            yield Static("Space: choose topics. Enter: start. a: all topics.", classes="text")
             yield CheckList(*[(label, topic_id, topic_id in self.preselected) for topic_id, label in self.topics])
         yield Footer(compact=True)
         yield TooSmall()
