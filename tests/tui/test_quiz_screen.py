@@ -437,3 +437,38 @@ def test_no_key_is_a_terminal_multiplexers_prefix() -> None:
                 if keys & {"ctrl+a", "ctrl+b"}:
                     found.append(f"{cls.__name__}: {binding.key}")
     assert found == []
+
+
+async def test_the_exam_clock_repaints_only_the_status_line(make_app, course, clock, until, monkeypatch) -> None:
+    """Above 10 minutes the clock counts minutes (a repaint a minute); below, seconds; and a
+    tick repaints the status line alone, never the question."""
+    from textual.widget import Widget
+
+    from tui.widgets.status import StatusBar
+
+    quiz = exam_where(course)
+    app = make_app(start=StartRequest(quiz=quiz))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await until(pilot, lambda: quiz_ready(app))
+        await pilot.pause()
+        screen = app.screen
+        repainted: list[str] = []
+        refresh = Widget.refresh
+
+        def counting(self, *args, **kwargs):
+            repainted.append(type(self).__name__)
+            return refresh(self, *args, **kwargs)
+
+        monkeypatch.setattr(Widget, "refresh", counting)
+        for _ in range(50):  # 50 s at 2 h 10 min left: the text does not change
+            clock.advance(seconds=1)
+            screen.tick()
+        assert repainted == []
+        clock.advance(minutes=121)  # 9 min left or so
+        screen.tick()
+        repainted.clear()
+        for _ in range(3):
+            clock.advance(seconds=1)
+            screen.tick()
+        assert repainted and set(repainted) == {StatusBar.__name__}
+        assert len(repainted) <= 3
