@@ -10,7 +10,9 @@ included), so a filter is the one place that can promise "no byte above 0x7f" or
   (``▄``, ``▐``: scrollbar ends, toggle buttons) becomes a whole cell of whichever
   colour covers most of it.
 * :class:`NoColorFilter` (``NO_COLOR``): colours dropped, bold, underline, reverse,
-  italic, dim and links kept. Textual's own ``Monochrome`` filter still sends greys.
+  italic, dim and links kept; the list cursor's marker background (see
+  :mod:`tui.themes`) becomes reverse video. Textual's own ``Monochrome`` filter
+  still sends greys.
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ from textual.color import Color
 from textual.filter import LineFilter
 
 from tui.terminal import BLOCK_SHARE, ascii_cells
+from tui.themes import REVERSE_MARKER
 
 _REVERSE = Style(reverse=True)
 _NOT_REVERSE = Style(reverse=False)
@@ -63,13 +66,20 @@ class AsciiFilter(LineFilter):
         return out
 
 
+_MARKER = Style(bgcolor=REVERSE_MARKER).bgcolor
+
+
 @lru_cache(maxsize=4096)
 def colorless(style: Style) -> Style:
     """``style`` with neither foreground nor background colour (attributes, links and
-    click actions kept)."""
+    click actions kept); the background :data:`tui.themes.REVERSE_MARKER` becomes reverse."""
     plain = style.without_color
     meta = style.meta
-    return plain + Style.from_meta(meta) if meta else plain
+    if meta:
+        plain += Style.from_meta(meta)
+    if style.bgcolor is not None and style.bgcolor == _MARKER:
+        plain += _REVERSE  # highlighted, whether Textual kept a reverse style or not
+    return plain
 
 
 class NoColorFilter(LineFilter):

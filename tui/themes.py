@@ -10,7 +10,8 @@ contrast in both the VGA and the xterm palettes (``tests/tui/test_themes.py``
 measures it).
 
 Under ``NO_COLOR`` (:data:`NO_COLOR`) the cursors of inputs and lists, which
-Textual draws with a background colour, are drawn reversed instead.
+Textual draws with a background colour, are drawn reversed instead (a focused
+list's highlighted row), or underlined (a list without the focus).
 """
 
 from __future__ import annotations
@@ -66,9 +67,16 @@ SIXTEEN: dict[str, dict[str, str]] = {
     },
 }
 
+# Textual draws a list's highlighted row with the block-cursor background and drops a
+# "reverse" text style on the way (Widget.get_visual_style keeps bold and underline
+# only), so under NO_COLOR that background is this marker colour, which
+# tui.filters.NoColorFilter turns into reverse video when it removes the colours.
+REVERSE_MARKER = "#010203"
+
 NO_COLOR: dict[str, str] = {
     "input-cursor-text-style": "reverse",
-    "block-cursor-text-style": "bold reverse",
+    "block-cursor-background": REVERSE_MARKER,
+    "block-cursor-text-style": "bold",
     "block-cursor-blurred-text-style": "underline",
 }
 

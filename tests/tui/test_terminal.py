@@ -197,3 +197,37 @@ def test_calc_and_progress_print_ascii_on_a_c_locale(cli) -> None:
         result = cli(*args, env={"LC_ALL": "C"})
         assert result.returncode == 0, result.stderr
         assert result.stdout.isascii() and result.stderr.isascii(), args
+
+
+def filtered(app, widget, y: int) -> list[Segment]:
+    """Line ``y`` of ``widget`` as it reaches the terminal (after the app's line filters)."""
+    strip = widget.render_line(y)
+    for line_filter in app.get_line_filters():
+        strip = strip.apply_filter(line_filter, BLACK)
+    return list(strip)
+
+
+async def test_without_colour_the_highlighted_rows_are_reversed(make_app, until, monkeypatch) -> None:
+    """Textual marks a list's highlighted row with a background colour (and drops a reverse
+    text style on its way); under NO_COLOR the row must still stand out."""
+    from textual.command import CommandList, CommandPalette
+
+    from tui.widgets.topic_tree import TopicTree
+
+    monkeypatch.setenv("NO_COLOR", "1")
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("t")
+        await pilot.pause()
+        tree = app.screen.query_one(TopicTree)
+        row = filtered(app, tree, tree.cursor_line)
+        region = next(s for s in row if "Region" in s.text)
+        assert region.style.reverse and region.style.color is None and region.style.bgcolor is None
+        assert not any(s.style and s.style.reverse for s in filtered(app, tree, tree.cursor_line + 1) if s.text.strip())
+        await pilot.press("escape", "ctrl+p")
+        await until(pilot, lambda: isinstance(app.screen, CommandPalette))
+        await pilot.press(*"visibility")
+        commands = app.screen.query_one(CommandList)
+        await until(pilot, lambda: commands.option_count > 0 and commands.highlighted == 0)
+        first = filtered(app, commands, 0)
+        assert any(s.style and s.style.reverse and "SQS Visibility" in s.text for s in first), first
