@@ -53,12 +53,14 @@ In the lessons (type a command, then Enter):
   help         this list             quit   leave (ctrl+d too; all is saved)"""
 
 QUIZ_HELP = """\
-In a quiz: type the answer, then Enter. Choices: a number or a letter (2 or b); several
-for "choose all": 1,3 or a c. True/false: 1 or t, 2 or f. Commands start with a colon:
-  :l   back to the lessons (the quiz is kept: z resumes it)
+In a quiz: type the answer, then Enter. Choices: a number or a letter (2 or b);
+several for "choose all": 1,3 or a c. True/false: 1 or t, 2 or f.
+Commands start with a colon:
+  :l     back to the lessons (the quiz is kept: z resumes it)
 In the exam, also:
-  :n   next question      :p   previous question     :m   mark (flag) this question
-  :j   list the questions  :j 12   go to question 12   :e   end the exam and see the score"""
+  :n     next question          :p     previous question
+  :m     mark (flag) this one   :j     list the questions
+  :j 12  go to question 12      :e     end the exam and see the score"""
 
 
 class EndOfInput(Exception):
@@ -78,7 +80,15 @@ class Lines:
             self.echo = True
 
     def say(self, text: str = "") -> None:
-        self.stdout.write(text + "\n")
+        """Lines of text; one longer than the width is wrapped (its indent kept)."""
+        lines: list[str] = []
+        for line in text.split("\n"):
+            if len(line) <= self.width:
+                lines.append(line)
+                continue
+            indent = line[: len(line) - len(line.lstrip())]
+            lines += textwrap.wrap(line, self.width, subsequent_indent=indent, break_on_hyphens=False)
+        self.stdout.write("\n".join(lines) + "\n")
         self.stdout.flush()
 
     def para(self, text: str, indent: str = "", hanging: str | None = None) -> None:

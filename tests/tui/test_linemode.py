@@ -108,7 +108,7 @@ def test_end_of_input_keeps_the_quiz_to_resume(course, store, clock) -> None:
     first, second = quiz.items[:2]
     out = run(course, store, f"{right_answer(first)}\n\n:help\n{right_answer(second)}\n", clock, quiz=quiz)
     assert "Type the answer first." in out or "Choose or type an answer first." in out  # the empty line
-    assert ":l   back to the lessons" in out
+    assert ":l     back to the lessons" in out
     assert f"Input ended: the quiz is kept (2 of {len(quiz.items)} answered)" in out
     assert Tutor(course, store).saved_quiz_summary() == (2, len(quiz.items))
     assert len(store.last_results()) == 2
