@@ -208,7 +208,8 @@ class PtyTerminal:
                 self.process.stdin.flush()
             else:
                 os.write(self.master, data)
-            time.sleep(pause)
+            # A key right after a lone Escape would read as alt+key (an escape sequence).
+            time.sleep(max(pause, 0.35) if data == b"\x1b" else pause)
 
     def type_line(self, text: str) -> None:
         """Line mode: one line of input (Enter included)."""
