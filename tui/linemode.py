@@ -4,7 +4,7 @@
 runs this instead of the full-screen app. It writes whole lines of text and reads
 whole lines from stdin: no cursor addressing, no colour, nothing written while it
 waits, so a screen reader reads it in order and a script can drive it
-(``printf '1\\n2\\n' | awstutor quiz --topic sqs --plain``). End of input ends it
+(``printf '1\\n2\\n' | awstutor quiz --topic messaging --plain``). End of input ends it
 cleanly: answers are on disk as they are given, and an unfinished quiz is kept to
 resume (``z``), as the app does.
 
