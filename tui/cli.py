@@ -225,7 +225,7 @@ def _open(args: argparse.Namespace, *, quiz=None, review: bool = False, course_r
     """Open the Textual app, or the line mode when the terminal cannot show it (``--plain``,
     ``TERM=dumb``): at the lessons, straight at ``quiz``, or at the due ``review``."""
     terminal = args.terminal
-    if terminal.line_mode is None and not interactive():
+    if not args.plain and not interactive():  # TERM=dumb alone is no reason to read a pipe
         raise UsageError(
             "the app needs a terminal; for scripts use 'awstutor --plain', 'lookup', 'topics' or 'progress'"
         )

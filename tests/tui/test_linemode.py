@@ -184,6 +184,14 @@ def test_plain_works_piped_and_never_imports_textual(cli) -> None:
     assert out.stdout.strip() == "False", out.stderr
 
 
+def test_without_a_terminal_only_plain_reads_a_pipe(cli) -> None:
+    """TERM=dumb picks the line mode on a terminal; a pipe needs --plain, said out loud."""
+    for env in ({"TERM": "dumb"}, {"TERM": ""}):
+        result = cli(env=env, input="quit\n")
+        assert result.returncode == 2 and "--plain" in result.stderr, env
+    assert cli("--plain", env={"TERM": "dumb"}, input="quit\n").returncode == 0
+
+
 def test_a_quiz_in_line_mode_from_the_command(cli) -> None:
     result = cli("quiz", "--topic", "iam-ec2", "--count", "2", "--seed", "1", "--plain", input="1\n1\n")
     assert result.returncode == 0, result.stderr
