@@ -20,6 +20,9 @@ def private_dirs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
         folder = tmp_path / f"awstutor-{kind}"
         monkeypatch.setenv(f"AWSTUTOR_{kind.upper()}_DIR", str(folder))
     monkeypatch.delenv("NO_COLOR", raising=False)
+    # The app's look depends on the colours the terminal has (tui.themes): tests get 24-bit
+    # colour, whatever TERM the machine running them has (a test asks for fewer itself).
+    monkeypatch.setenv("COLORTERM", "truecolor")
     return tmp_path
 
 

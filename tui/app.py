@@ -10,6 +10,7 @@ tests both come through it.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import datetime
@@ -18,6 +19,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 from textual.actions import SkipAction
 from textual.app import App, SystemCommand
 from textual.binding import Binding, BindingType
+from textual.filter import ANSIToTruecolor, LineFilter, Monochrome, NoColor
 from textual.screen import Screen
 
 from lessons.model import Course
@@ -25,6 +27,7 @@ from progress.store import ProgressStore
 from tui.commands import ActionCommands, EntryCommands, TopicCommands
 from tui.messages import CloseReview, OfferQuiz, OpenEntry, OpenTopic, ToLessons
 from tui.screens.main import MainScreen
+from tui.terminal import Terminal
 from tui.tutor import THEME_SETTING, Tutor
 
 if TYPE_CHECKING:
@@ -82,9 +85,16 @@ class TutorApp(App[None]):
         *,
         notices: Iterable[str] = (),
         start: StartRequest | None = None,
+        terminal: Terminal | None = None,
         handle_signals: bool = False,
     ) -> None:
+        # Without a Terminal (tests), colour follows NO_COLOR as Textual reads it; glyphs are UTF-8.
+        # Set before Textual's __init__, which asks get_css_variables().
+        self.terminal = terminal if terminal is not None else Terminal(color="NO_COLOR" not in os.environ)
         super().__init__()
+        if not self.terminal.color:
+            self.no_color = True  # the :nocolor styles of app.tcss
+        self._own_filters = self._make_filters()
         self.tutor = tutor
         self._handle_signals = handle_signals
         self.start = start or StartRequest()
@@ -94,6 +104,43 @@ class TutorApp(App[None]):
         theme = tutor.setting(THEME_SETTING)
         if theme in (LIGHT_THEME, DARK_THEME):
             self.theme = theme
+
+    # ------------------------------------------------------------------ what reaches the terminal
+
+    def _make_filters(self) -> list[LineFilter]:
+        from tui.filters import AsciiFilter, NoColorFilter
+
+        filters: list[LineFilter] = []
+        if self.terminal.ascii:
+            filters.append(AsciiFilter())
+        if not self.terminal.color:
+            filters.append(NoColorFilter())
+        return filters
+
+    def get_line_filters(self) -> list[LineFilter]:
+        """Textual's filters, then ours: ASCII glyphs on a terminal that is not UTF-8, and
+        under NO_COLOR no colour at all (instead of Textual's greys, which are colours)."""
+        filters = list(super().get_line_filters())
+        if not self.terminal.color:
+            filters = [f for f in filters if not isinstance(f, (Monochrome, NoColor, ANSIToTruecolor))]
+        return [*filters, *self._own_filters]
+
+    def get_css_variables(self) -> dict[str, str]:
+        """The theme's variables, with readable colours on a 16-colour terminal and reversed
+        cursors under NO_COLOR (see :mod:`tui.themes`)."""
+        from tui.themes import variables_for
+
+        variables = super().get_css_variables()
+        console = getattr(self, "console", None)
+        changed = variables_for(
+            console.color_system if console is not None else None,
+            dark=self.current_theme.dark,
+            no_color=not self.terminal.color,
+        )
+        if changed:
+            variables = {**variables, **changed}
+            self.theme_variables = variables
+        return variables
 
     # ------------------------------------------------------------------ start-up
 
@@ -120,13 +167,7 @@ class TutorApp(App[None]):
             self.call_after_refresh(self.action_review)
             return
         if not tutor.setting("welcomed"):
-            tutor.set_setting("welcomed", True)
-            self.notify(
-                "Welcome. n and p step through a topic, g marks an entry learned, a marks it for again, "
-                "q quizzes you, t shows the topics. ? lists every key; ctrl+q quits (all is saved as you go).",
-                title="awstutor",
-                timeout=15,
-            )
+            self._welcome()
         saved = tutor.saved_quiz_summary()
         if saved is not None:
             self.notify(
@@ -160,12 +201,22 @@ class TutorApp(App[None]):
             if learn is not None and learn.is_mounted:
                 learn.refresh_progress()
 
-    def on_resize(self, event) -> None:
-        """Too small to draw: the notice must not hide under a toast."""
+    def _welcome(self) -> None:
+        """The first start's welcome, cut to what fits: a window too small to draw gets it another time."""
         from tui.widgets.status import TooSmall
 
-        if event.size.width < TooSmall.MIN_WIDTH or event.size.height < TooSmall.MIN_HEIGHT:
-            self.clear_notifications()
+        width, height = self.size
+        if width < TooSmall.MIN_WIDTH or height < TooSmall.MIN_HEIGHT:
+            return
+        self.tutor.set_setting("welcomed", True)
+        if width >= 80 and height >= 20:
+            text = (
+                "Welcome. n and p step through a topic, g marks an entry learned, a marks it for again, "
+                "q quizzes you, t shows the topics. ? lists every key; ctrl+q quits (all is saved as you go)."
+            )
+        else:
+            text = "Welcome. ? lists every key; ctrl+q quits."
+        self.notify(text, title="awstutor", timeout=15)
 
     # ------------------------------------------------------------------ modes
 
@@ -356,6 +407,15 @@ class TutorApp(App[None]):
         if not isinstance(self.screen, DashboardScreen):
             self.push_screen(DashboardScreen(self.tutor))
 
+    def action_command_palette(self) -> None:
+        """ctrl+p: the command palette, its cursor steady (nothing written while idle)."""
+        from textual.command import CommandPalette
+
+        from tui.commands import SteadyPalette
+
+        if self.use_command_palette and not CommandPalette.is_open(self):
+            self.push_screen(SteadyPalette(id="--command-palette"))
+
     def action_help(self) -> None:
         from tui.screens.help import HelpScreen
 
@@ -458,8 +518,18 @@ def create_app(
     start: StartRequest | None = None,
     clock: Callable[[], datetime] | None = None,
     search_loader: Callable[[], Any] | None = None,
+    terminal: Terminal | None = None,
     handle_signals: bool = False,
 ) -> TutorApp:
-    """The one way to build the app: the command line and the tests both come through here."""
+    """The one way to build the app: the command line and the tests both come through here.
+
+    ``terminal`` is what :func:`tui.terminal.detect` found (the command passes it); on a
+    terminal that is not UTF-8 the course's text is transliterated to ASCII once, here."""
+    if terminal is not None and terminal.ascii:
+        from tui.terminal import AsciiIndex, ascii_course
+
+        course = ascii_course(course)
+        loader = search_loader
+        search_loader = (lambda: AsciiIndex(loader())) if loader is not None else None
     tutor = Tutor(course, store, clock=clock, search_loader=search_loader)
-    return TutorApp(tutor, notices=notices, start=start, handle_signals=handle_signals)
+    return TutorApp(tutor, notices=notices, start=start, terminal=terminal, handle_signals=handle_signals)

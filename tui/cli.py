@@ -41,6 +41,11 @@ def build_parser() -> Parser:
     )
     parser.add_argument("--version", action="version", version=f"awstutor {__version__}")
     add_common(parser, top=True)
+    parser.add_argument(
+        "--plain",
+        action="store_true",
+        help="line mode: numbered prompts on stdin/stdout, no full screen (the default when TERM=dumb)",
+    )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=Parser)
 
     def command(name: str, help: str, run: Callable[[argparse.Namespace], int]) -> Parser:
@@ -83,6 +88,7 @@ def build_parser() -> Parser:
     )
     p.add_argument("--dry-run", action="store_true", help="print the questions the quiz would ask, and do not start it")
     p.add_argument("--json", action="store_true", help="with --dry-run: print JSON")
+    p.add_argument("--plain", action="store_true", default=argparse.SUPPRESS, help="take it in line mode")
 
     from tui import calc_cli, lookup_cli, progress_cli, serve_cli
 
@@ -223,7 +229,6 @@ def _run_quiz(args: argparse.Namespace) -> int:
     from lessons.bank import QuestionBank
     from lessons.quiz import QuizError, QuizSpec, build_quiz
     from progress.store import ProgressError
-    from tui.app import StartRequest
     from tui.commandline import open_store
 
     mode = args.mode or ("topic" if len(args.topic) == 1 and not args.domain else "mixed")
@@ -245,7 +250,7 @@ def _run_quiz(args: argparse.Namespace) -> int:
             when = f"at {nxt.astimezone():%a %d %b %H:%M}" if nxt else "once you have studied something"
             print(f"Nothing is due for review now; the next card is due {when}.")
             return EXIT_OK
-        return _run_app(args, StartRequest(review=True), course_result=result, store=store)
+        return _open(args, review=True, course_result=result, store=store)
     bank = QuestionBank.build(result.course)
     spec = QuizSpec(mode=mode, topics=list(args.topic), count=args.count, seed=args.seed, domain=args.domain)
     try:
@@ -254,7 +259,7 @@ def _run_quiz(args: argparse.Namespace) -> int:
         raise UsageError(str(error)) from None
     if args.dry_run:
         return _print_plan(quiz, as_json=args.json)
-    return _run_app(args, StartRequest(quiz=quiz), course_result=result, store=store)
+    return _open(args, quiz=quiz, course_result=result, store=store)
 
 
 def _print_plan(quiz, *, as_json: bool) -> int:
@@ -280,12 +285,27 @@ def _print_plan(quiz, *, as_json: bool) -> int:
     return EXIT_OK
 
 
-def _run_app(args: argparse.Namespace, start=None, *, course_result=None, store=None) -> int:
-    """Open the Textual app (the default when no command is given)."""
+def _run_app(args: argparse.Namespace) -> int:
+    """No command: the app at the lessons."""
+    return _open(args)
+
+
+def _open(args: argparse.Namespace, *, quiz=None, review: bool = False, course_result=None, store=None) -> int:
+    """Open the Textual app, or the line mode when the terminal cannot show it (``--plain``,
+    ``TERM=dumb``): at the lessons, straight at ``quiz``, or at the due ``review``. A tab of
+    ``awstutor serve`` is the full app in a browser: no terminal needed, no line mode."""
     from tui.serve_cli import enter_served_mode
 
-    if not enter_served_mode() and not interactive():  # a tab of 'awstutor serve' needs no terminal
-        raise UsageError("the app needs a terminal; for scripts use 'awstutor lookup', 'topics' or 'progress'")
+    served = enter_served_mode()
+    terminal = args.terminal
+    if served:
+        from tui.terminal import Terminal
+
+        terminal = Terminal()  # a browser: UTF-8 and colour, whatever the server's locale
+    elif not args.plain and not interactive():  # TERM=dumb alone is no reason to read a pipe
+        raise UsageError(
+            "the app needs a terminal; for scripts use 'awstutor --plain', 'lookup', 'topics' or 'progress'"
+        )
     from progress.store import ProgressError
     from tui.commandline import open_store, search_index
 
@@ -299,14 +319,28 @@ def _run_app(args: argparse.Namespace, start=None, *, course_result=None, store=
     notices = [*store.notices, *(f"lessons: {p}" for p in result.problems)]
     for notice in notices:  # also on stderr, so they survive the app's screen
         warn(notice)
-    from tui.app import create_app
 
     def search_loader():
         """The same cached index as 'awstutor lookup' (built from the loaded course if stale)."""
         return search_index(args, lambda: result)
 
+    if terminal.line_mode is not None:
+        from tui.linemode import run_line_mode
+
+        return run_line_mode(
+            result.course, store, quiz=quiz, review=review, terminal=terminal, search_loader=search_loader
+        )
+    from tui.app import StartRequest, create_app
+
+    start = StartRequest(quiz=quiz, review=review)
     app = create_app(
-        result.course, store, notices=notices, start=start, search_loader=search_loader, handle_signals=True
+        result.course,
+        store,
+        notices=notices,
+        start=start,
+        search_loader=search_loader,
+        terminal=terminal,
+        handle_signals=True,
     )
     app.run()
     return app.return_code or EXIT_OK
@@ -339,12 +373,18 @@ def shadowed() -> str | None:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    streams = sys.stdout, sys.stderr
     try:
         clash = shadowed()
         if clash:
             warn(clash)
             return EXIT_FAIL
         args = build_parser().parse_args(argv)
+        from tui.terminal import AsciiWriter, detect
+
+        args.terminal = detect(ascii=args.ascii, plain=args.plain)
+        if args.terminal.ascii:  # every line printed, by any command, in ASCII
+            sys.stdout, sys.stderr = AsciiWriter(sys.stdout), AsciiWriter(sys.stderr)  # type: ignore[assignment]
         run = getattr(args, "run", _run_app)
         return run(args)
     except UsageError as error:
@@ -360,6 +400,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         except OSError:
             pass
         return EXIT_OK
+    finally:
+        # Put back what main() wrapped (a caller in the same process keeps its streams).
+        for name, stream in zip(("stdout", "stderr"), streams, strict=True):
+            if getattr(getattr(sys, name), "wraps", None) is stream:
+                setattr(sys, name, stream)
 
 
 if __name__ == "__main__":

@@ -45,8 +45,14 @@ def printable(text: str, limit: int = MAX_ECHO) -> str:
 
 
 def add_common(parser: argparse.ArgumentParser, *, top: bool) -> None:
-    """``--data-dir`` and ``--lessons``, on the top parser and (without defaults) on each subcommand."""
+    """``--data-dir``, ``--lessons`` and ``--ascii``, on the top parser and (without defaults) on each subcommand."""
     default = None if top else argparse.SUPPRESS
+    parser.add_argument(
+        "--ascii",
+        action="store_true",
+        default=False if top else argparse.SUPPRESS,
+        help="write ASCII only (also $AWSTUTOR_ASCII=1; the default when the locale is not UTF-8)",
+    )
     parser.add_argument(
         "--data-dir",
         metavar="DIR",

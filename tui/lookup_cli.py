@@ -64,11 +64,12 @@ def run(args: argparse.Namespace) -> int:
     hits = index.search(text, limit=None if args.all else args.n)
     out = sys.stdout
     try:
-        out.reconfigure(errors="replace")  # type: ignore[union-attr]  # a non-UTF-8 terminal gets "?"
+        out.reconfigure(errors="replace")  # type: ignore[union-attr]  # a stream that cannot encode a character gets "?"
     except (AttributeError, ValueError):
         pass
     if args.json:
-        return _print_json(index, hits, text)
+        terminal = getattr(args, "terminal", None)
+        return _print_json(index, hits, text, ascii=bool(terminal and terminal.ascii))
     if not hits:
         suggestions = index.suggest(text, 5)
         tail = f" Closest terms: {', '.join(suggestions)}." if suggestions else ""
@@ -91,7 +92,8 @@ def open_index(args: argparse.Namespace) -> SearchIndex:
     return index
 
 
-def _print_json(index: SearchIndex, hits: list[Hit], text: str) -> int:
+def _print_json(index: SearchIndex, hits: list[Hit], text: str, *, ascii: bool = False) -> int:
+    """The hits as JSON; on a terminal that is not UTF-8, with \\u escapes (exact, and ASCII)."""
     import json
 
     from lessons.search import plain
@@ -121,7 +123,7 @@ def _print_json(index: SearchIndex, hits: list[Hit], text: str) -> int:
                 "task": record.get("task"),
             }
         )
-    print(json.dumps(rows, indent=2, ensure_ascii=False))
+    print(json.dumps(rows, indent=2, ensure_ascii=ascii))
     if not rows:
         suggestions = index.suggest(text, 5)
         tail = f" Closest terms: {', '.join(suggestions)}." if suggestions else ""

@@ -118,7 +118,7 @@ def screen_class(name: str) -> type:
 
 # Where a key may lead from a screen (default: it stays on the same screen). Keys that open
 # something else say so; nothing may quit or hang.
-ANYWHERE = {"ctrl+t": None, "f1": {"HelpScreen"}, "question_mark": {"HelpScreen"}, "ctrl+p": {"CommandPalette"}}
+ANYWHERE = {"ctrl+t": None, "f1": {"HelpScreen"}, "question_mark": {"HelpScreen"}, "ctrl+p": {"SteadyPalette"}}
 LEADS_TO: dict[str, dict[str, set[str] | None]] = {
     "MainScreen": {
         "q": {"QuizScreen"},

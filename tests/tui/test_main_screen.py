@@ -108,24 +108,71 @@ async def test_tree_selects_topics_and_entries(make_app) -> None:
         await pilot.press("t")  # show the tree panel
         await pilot.pause()
         tree = app.screen.query_one(TopicTree)
-        assert app.screen.tree_visible
-        assert app.focused is tree
-        # Down to topic 2 and open it: the lesson moves to its first entry.
+        assert app.screen.tree_visible and app.focused is tree
+        # Down to topic 2: moving the cursor opens nothing.
         node = tree.cursor_node
         while node is not None and node.data.id != "elb-asg":
             await pilot.press("down")
             node = tree.cursor_node
+        assert app.screen.current.id == "iam-ec2/region"
+        # Enter opens the topic at its first entry, and the panel (over the lesson at 80 columns) closes.
         await pilot.press("enter")
         await pilot.pause()
         assert current(app).topic_id == "elb-asg"
-        # Into the entries: moving the cursor shows each entry; Enter closes the narrow panel.
+        assert not app.screen.tree_visible and app.focused is app.screen.lesson
+        # Back in the tree, at the entry shown; moving still changes nothing until Enter.
+        await pilot.press("t")
+        await pilot.pause()
+        first = current(app).id
+        assert tree.cursor_node.data.id == first
         await pilot.press("down", "down")
         await pilot.pause()
-        assert current(app).id == tree.cursor_node.data.id
+        chosen = tree.cursor_node.data.id
+        assert current(app).id == first != chosen
         await pilot.press("enter")
         await pilot.pause()
+        assert app.screen.current.id == chosen
         assert not app.screen.tree_visible
         assert "2 ELB and Auto Scaling Groups" in status_text(app)
+
+
+async def test_escape_closes_the_topic_tree(make_app) -> None:
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("t")
+        await pilot.pause()
+        assert app.screen.tree_visible
+        await pilot.press("escape")
+        await pilot.pause()
+        assert not app.screen.tree_visible and app.focused is app.screen.lesson
+    wide = make_app()
+    async with wide.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        wide.screen.topic_tree.focus()
+        await pilot.press("escape")  # beside the lesson it stays, and the lesson takes the keys
+        await pilot.pause()
+        assert wide.screen.tree_visible and wide.focused is wide.screen.lesson
+
+
+async def test_home_and_end_go_to_the_first_and_last_entry(make_app, course) -> None:
+    app = make_app()
+    order = course.reading_order("iam-ec2")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("n", "n", "end")
+        assert app.screen.current.id == order[-1].id
+        await pilot.press("home")
+        assert app.screen.current.id == order[0].id
+
+
+async def test_a_wide_terminal_gets_a_tree_wide_enough_for_the_titles(make_app, course) -> None:
+    app = make_app()
+    async with app.run_test(size=(200, 50)) as pilot:
+        await pilot.pause()
+        tree = app.screen.topic_tree
+        assert tree.region.width >= 70
+        for topic in course.topics:
+            label = str(tree._node_by_id[topic.id].label)
+            assert topic.title in label, label
 
 
 async def test_following_a_related_link(make_app, store) -> None:
@@ -258,12 +305,16 @@ async def test_theme_switch_is_remembered(make_app, store) -> None:
 async def test_copy_entry_uses_the_clipboard(make_app) -> None:
     app = make_app()
     copied: list[str] = []
+    said: list[str] = []
     app.copy_to_clipboard = copied.append  # type: ignore[method-assign]
+    app.notify = lambda message, **_: said.append(message)  # type: ignore[method-assign]
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.press("y")
-    assert copied
-    assert copied[0].startswith("Region")
-    assert "A cluster of data centers." in copied[0]
+        await pilot.pause()
+    assert copied and copied[0].startswith("Region") and "A cluster of data centers." in copied[0]
+    # OSC 52 reports nothing back: say it was sent, and that tmux may drop it.
+    assert any("Sent 'Region' to the terminal's clipboard" in m and "tmux" in m for m in said), said
+    assert not any(m.startswith("Copied") for m in said)
 
 
 def running_repeating_timers(app) -> list[str]:
@@ -312,3 +363,45 @@ async def test_palette_typeahead_with_pageup_and_pagedown_does_not_crash(make_ap
         await pilot.press("pagedown")  # elsewhere the keys still do their usual work
         assert app.is_running
         assert lesson.is_mounted
+
+
+async def test_the_command_palette_cursor_does_not_blink(make_app, until) -> None:
+    from textual.command import CommandInput
+
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("ctrl+p")
+        await until(pilot, lambda: isinstance(app.screen, CommandPalette) and app.screen.query(CommandInput))
+        assert app.screen.query_one(CommandInput).cursor_blink is False
+
+
+async def test_the_footers_last_column_belongs_to_the_palette_key(make_app) -> None:
+    """The palette key is docked over the other keys; at widths where those run under it,
+    its last column used to show one of their letters ('^p palettel')."""
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        for width in (60, 61, 63, 65, 66, 80):
+            await pilot.resize_terminal(width, 20)
+            await pilot.pause()
+            widget, _ = app.screen.get_widget_at(width - 1, 19)
+            assert widget.has_class("-command-palette"), (width, widget)
+
+
+async def test_the_welcome_never_covers_the_too_small_notice(make_app, store) -> None:
+    app = make_app()
+    async with app.run_test(size=(20, 6), notifications=True) as pilot:
+        await pilot.pause(0.3)
+        widget, _ = app.screen.get_widget_at(10, 3)
+        assert isinstance(widget, TooSmall)
+        assert all(not toast.visible or toast.styles.visibility == "hidden" for toast in app.screen.query("Toast"))
+    assert not store.get_setting("welcomed")  # it waits for a window it fits in
+
+
+async def test_the_welcome_is_short_in_a_small_window(make_app) -> None:
+    app = make_app()
+    async with app.run_test(size=(40, 12), notifications=True) as pilot:
+        await pilot.pause(0.3)
+        toasts = list(app.screen.query("Toast"))
+        assert toasts and all(toast.region.height <= 4 for toast in toasts), [t.region for t in toasts]
+        widget, _ = app.screen.get_widget_at(2, 6)
+        assert not isinstance(widget, TooSmall)

@@ -472,3 +472,76 @@ async def test_escape_and_a_letter_in_one_burst_still_work(make_app, course, unt
         await pilot.press("alt+q")
         await pilot.pause()
         assert type(app.screen).__name__ == "ChoiceDialog"
+
+
+async def test_a_mixed_quiz_over_all_topics_with_a(make_app, course, until) -> None:
+    """ctrl+a used to choose every topic: GNU screen's prefix key, which never reaches the app."""
+    from tui.screens.dialogs import TopicPicker
+
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("k")
+        await until(pilot, lambda: isinstance(app.screen, TopicPicker))
+        await pilot.press("a", "enter")
+        await until(pilot, lambda: quiz_ready(app))
+        assert app.quiz_in_progress().quiz.spec.topics == [t.id for t in course.topics]
+
+
+def test_no_key_is_a_terminal_multiplexers_prefix() -> None:
+    """ctrl+a (GNU screen) and ctrl+b (tmux) are taken before the app sees them: none of
+    our keys may need them (Textual's own input keeps ctrl+a as a second Home)."""
+    import importlib
+    import inspect
+    import pkgutil
+
+    from textual.binding import Binding
+
+    import tui
+
+    found = []
+    for info in pkgutil.walk_packages(tui.__path__, "tui."):
+        if info.name.endswith("__main__"):
+            continue
+        module = importlib.import_module(info.name)
+        for _, cls in inspect.getmembers(module, inspect.isclass):
+            for item in cls.__dict__.get("BINDINGS", ()) if cls.__module__ == module.__name__ else ():
+                binding = item if isinstance(item, Binding) else Binding(*item)
+                keys = {k.strip() for k in binding.key.split(",")}
+                if keys & {"ctrl+a", "ctrl+b"}:
+                    found.append(f"{cls.__name__}: {binding.key}")
+    assert found == []
+
+
+async def test_the_exam_clock_repaints_only_the_status_line(make_app, course, clock, until, monkeypatch) -> None:
+    """Above 10 minutes the clock counts minutes (a repaint a minute); below, seconds; and a
+    tick repaints the status line alone, never the question."""
+    from textual.widget import Widget
+
+    from tui.widgets.status import StatusBar
+
+    quiz = exam_where(course)
+    app = make_app(start=StartRequest(quiz=quiz))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await until(pilot, lambda: quiz_ready(app))
+        await pilot.pause()
+        screen = app.screen
+        repainted: list[str] = []
+        refresh = Widget.refresh
+
+        def counting(self, *args, **kwargs):
+            repainted.append(type(self).__name__)
+            return refresh(self, *args, **kwargs)
+
+        monkeypatch.setattr(Widget, "refresh", counting)
+        for _ in range(50):  # 50 s at 2 h 10 min left: the text does not change
+            clock.advance(seconds=1)
+            screen.tick()
+        assert repainted == []
+        clock.advance(minutes=121)  # 9 min left or so
+        screen.tick()
+        repainted.clear()
+        for _ in range(3):
+            clock.advance(seconds=1)
+            screen.tick()
+        assert repainted and set(repainted) == {StatusBar.__name__}
+        assert len(repainted) <= 3

@@ -12,6 +12,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Footer, SelectionList, Static
 
 from lessons.blueprint import DOMAINS
+from tui.widgets.fields import CheckList
 from tui.widgets.status import TooSmall
 
 
@@ -55,7 +56,8 @@ class TopicPicker(ModalScreen[list[str] | int | None]):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("enter", "start", "Start quiz", priority=True),
         Binding("escape", "cancel", "Cancel"),
-        Binding("ctrl+a", "all", "All topics"),
+        # Not ctrl+a: GNU screen's prefix key (tmux's is ctrl+b); neither reaches the app there.
+        Binding("a", "all", "All topics"),
         *[
             Binding(
                 str(d.number),
@@ -78,13 +80,11 @@ class TopicPicker(ModalScreen[list[str] | int | None]):
         with Vertical(id="dialog"):
             yield Static(Content.from_markup("[b]Mixed quiz[/b]"), classes="title")
             yield Static(
-                "Space: choose topics. Enter: start. ctrl+a: all topics. "
+                "Space: choose topics. Enter: start. a: all topics. "
                 "Or 1-4: a quiz on one exam domain (1 development, 2 security, 3 deployment, 4 troubleshooting).",
                 classes="text",
             )
-            yield SelectionList[str](
-                *[(label, topic_id, topic_id in self.preselected) for topic_id, label in self.topics]
-            )
+            yield CheckList(*[(label, topic_id, topic_id in self.preselected) for topic_id, label in self.topics])
         yield Footer(compact=True)
         yield TooSmall()
 

@@ -45,8 +45,9 @@ class MainScreen(Screen[None]):
         Binding("k", "app.quiz_mixed", "Mixed quiz", show=False, tooltip="Mixed quiz over topics you choose"),
         Binding("z", "app.resume_quiz", "Resume quiz", show=False, tooltip="Back to the quiz in progress"),
         Binding("y", "copy_entry", "Copy", show=False, tooltip="Copy this entry as text (works over SSH)"),
-        Binding("home", "first", "First entry", show=False),
-        Binding("end", "last", "Last entry", show=False),
+        Binding("home", "first", "First entry", show=False, tooltip="First entry of the topic"),
+        Binding("end", "last", "Last entry", show=False, tooltip="Last entry of the topic"),
+        Binding("escape", "close_tree", "Close tree", show=False, tooltip="Close the topic tree"),
         *[Binding(str(n), f"follow_link({n})", f"Link {n}", show=False) for n in range(1, 10)],
     ]
 
@@ -160,13 +161,15 @@ class MainScreen(Screen[None]):
         if entry is None:
             return
         self.show_entry(entry, reveal=False)
-        if event.committed and self.is_narrow:
+        if self.is_narrow:  # the panel covers the lesson: out of the way
             self.set_tree_visible(False)
 
     @on(TopicTree.TopicChosen)
     def _topic_chosen(self, event: TopicTree.TopicChosen) -> None:
         if self.topic is None or self.topic.id != event.topic_id:
             self.show_topic_start(event.topic_id)
+        if self.is_narrow:
+            self.set_tree_visible(False)
 
     # ------------------------------------------------------------------ actions
 
@@ -224,6 +227,18 @@ class MainScreen(Screen[None]):
     def action_toggle_tree(self) -> None:
         self.set_tree_visible(not self.tree_visible)
 
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "close_tree":  # Escape: only while the tree is open (or, beside the lesson, focused)
+            return self.tree_visible and (self.is_narrow or self.topic_tree.has_focus)
+        return True
+
+    def action_close_tree(self) -> None:
+        """Escape: the panel closes (under 100 columns); beside the lesson, the lesson takes the keys."""
+        if self.is_narrow:
+            self.set_tree_visible(False)
+        else:
+            self.lesson.focus()
+
     @property
     def is_narrow(self) -> bool:
         """Under 100 columns the tree is a panel toggled over the lesson."""
@@ -252,7 +267,12 @@ class MainScreen(Screen[None]):
         if entry is None:
             return
         self.app.copy_to_clipboard(entry_text(self.tutor.course, entry))
-        self.notify(f"Copied '{entry.term}' to the clipboard.", timeout=3)
+        # OSC 52 asks the terminal to copy; nothing says whether it did (tmux drops it
+        # unless set-clipboard is on, some terminals never allow it).
+        self.notify(
+            f"Sent '{entry.term}' to the terminal's clipboard. Some terminals drop it (tmux: set -g set-clipboard on).",
+            timeout=5,
+        )
 
     def _next_topic(self) -> Topic | None:
         topics = self.tutor.course.topics

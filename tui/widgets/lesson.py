@@ -67,6 +67,13 @@ class LessonView(VerticalScroll, can_focus=True):
         self.entry: Entry | None = None
         self.mark: str | None = None  # the shown entry's mark
 
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """Home and End go to the first and last entry (the screen's keys), not to the
+        top and bottom of a long entry; Page Up/Down and the arrows scroll."""
+        if action in ("scroll_home", "scroll_end"):
+            return False
+        return True
+
     # ------------------------------------------------------------------ public
 
     def show_entry(self, entry: Entry, *, index: int, total: int, mark: str | None) -> None:

@@ -36,14 +36,15 @@ class TopicTree(Tree[NodeRef]):
     ]
 
     class EntryChosen(Message):
-        """The learner chose an entry (Enter, or moving the cursor onto it)."""
+        """The learner opened an entry (Enter or a click; moving the cursor opens nothing)."""
 
-        def __init__(self, entry_id: str, *, committed: bool) -> None:
+        def __init__(self, entry_id: str) -> None:
             self.entry_id = entry_id
-            self.committed = committed  # Enter (True) or just highlighted (False)
             super().__init__()
 
     class TopicChosen(Message):
+        """The learner opened a topic (Enter or a click on it)."""
+
         def __init__(self, topic_id: str) -> None:
             self.topic_id = topic_id
             super().__init__()
@@ -67,6 +68,7 @@ class TopicTree(Tree[NodeRef]):
         self._learned: set[str] = set(learned)
         self._again: set[str] = set(again)
         self._due: dict[str, int] = dict(due or {})
+        self.title_width = self.TITLE_WIDTH
         self._populate()
 
     # ------------------------------------------------------------ building
@@ -89,12 +91,13 @@ class TopicTree(Tree[NodeRef]):
         self._node_by_id[entry.id] = node
 
     TITLE_WIDTH = 24  # topic titles are cut (with ...) so the counts stay visible at 40 columns
+    LABEL_ROOM = 17  # columns of a topic's line besides its title: icon, number, counts, scrollbar
 
     def _topic_label(self, topic: Topic) -> Text:
         entries = [e.id for e in topic.walk()]
         learned = sum(1 for e in entries if e in self._learned)
         due = self._due.get(topic.id, 0)
-        width = self.TITLE_WIDTH - (len(f" due {due}") if due else 0)
+        width = self.title_width - (len(f" due {due}") if due else 0)
         title = topic.title if len(topic.title) <= width else topic.title[: width - 3].rstrip() + "..."
         label = Text(f"{topic.number:>2} {title:<{width}} ")
         label.append(f"{learned}/{len(entries)}", style="dim")
@@ -109,6 +112,14 @@ class TopicTree(Tree[NodeRef]):
         if entry.added:
             label.append(" (added)", style="dim italic")
         return label
+
+    def on_resize(self) -> None:
+        """A wider tree (a wide terminal) shows more of each topic's title."""
+        width = max(self.TITLE_WIDTH, self.content_size.width - self.LABEL_ROOM)
+        if width != self.title_width:
+            self.title_width = width
+            for topic in self.course.topics:
+                self._node_by_id[topic.id].set_label(self._topic_label(topic))
 
     # ------------------------------------------------------------ state from progress
 
@@ -161,10 +172,7 @@ class TopicTree(Tree[NodeRef]):
         self.scroll_to_node(node, animate=False)
 
     def on_tree_node_highlighted(self, event: Tree.NodeHighlighted[NodeRef]) -> None:
-        event.stop()
-        ref = event.node.data
-        if ref is not None and ref.kind == "entry" and ref.id != self.current_id:
-            self.post_message(self.EntryChosen(ref.id, committed=False))
+        event.stop()  # only moving: the lesson keeps its entry until one is opened
 
     def on_tree_node_selected(self, event: Tree.NodeSelected[NodeRef]) -> None:
         event.stop()
@@ -172,10 +180,10 @@ class TopicTree(Tree[NodeRef]):
         if ref is None:
             return
         if ref.kind == "topic":
-            event.node.toggle()
+            event.node.expand()  # space and left/right fold it again
             self.post_message(self.TopicChosen(ref.id))
         else:
-            self.post_message(self.EntryChosen(ref.id, committed=True))
+            self.post_message(self.EntryChosen(ref.id))
 
     def action_expand_here(self) -> None:
         node = self.cursor_node
