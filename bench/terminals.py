@@ -118,7 +118,7 @@ def describe(name: str, data: bytes) -> None:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
     parser.add_argument("--idle", type=float, default=10.0, help="seconds of idle to measure (default 10)")
     args = parser.parse_args()
     describe("LANG=C TERM=screen", session("screen", "C"))

@@ -152,4 +152,6 @@ async def test_again_comes_back_in_the_same_sitting(make_app, clock, until) -> N
         clock.advance(minutes=11)
         await pilot.press("r")
         await until(pilot, lambda: isinstance(app.screen, ReviewScreen) and app.screen.card_id is not None)
-        assert app.screen.card_id == entry.id
+        review = app.screen
+        assert isinstance(review, ReviewScreen)
+        assert review.card_id == entry.id

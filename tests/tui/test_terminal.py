@@ -148,7 +148,11 @@ def test_ascii_filter_turns_part_blocks_into_whole_cells() -> None:
     thumb = Style(color="magenta", bgcolor="grey50")
     out = AsciiFilter().apply([Segment("▆", thumb), Segment("▂", thumb)], BLACK)
     assert [s.text for s in out] == [" ", " "]
-    assert out[0].style.reverse and not out[1].style.reverse
+    first, second = out[0].style, out[1].style
+    assert first is not None
+    assert second is not None
+    assert first.reverse
+    assert not second.reverse
 
 
 def test_no_color_filter_drops_colour_and_keeps_the_rest() -> None:
@@ -156,6 +160,7 @@ def test_no_color_filter_drops_colour_and_keeps_the_rest() -> None:
     styled = Style(color="yellow", bgcolor="white", bold=True, underline=True, reverse=True) + click
     out = NoColorFilter().apply([Segment("24 RCU", styled), Segment(" ", None)], BLACK)
     style = out[0].style
+    assert style is not None
     assert style.color is None and style.bgcolor is None
     assert style.bold and style.underline and style.reverse
     assert style.meta.get("@click") == "screen.follow_link(1)"
@@ -222,6 +227,7 @@ async def test_without_colour_the_highlighted_rows_are_reversed(make_app, until,
         tree = app.screen.query_one(TopicTree)
         row = filtered(app, tree, tree.cursor_line)
         region = next(s for s in row if "Region" in s.text)
+        assert region.style is not None
         assert region.style.reverse and region.style.color is None and region.style.bgcolor is None
         assert not any(s.style and s.style.reverse for s in filtered(app, tree, tree.cursor_line + 1) if s.text.strip())
         await pilot.press("escape", "ctrl+p")

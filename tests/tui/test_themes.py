@@ -8,7 +8,10 @@ the xterm palette and in the VGA palette (the Linux console's, and Rich's).
 from __future__ import annotations
 
 import pytest
-from rich.color import STANDARD_PALETTE, ColorSystem
+from rich.color import (
+    STANDARD_PALETTE,  # pyright: ignore[reportPrivateImportUsage] - rich's 16-colour palette
+    ColorSystem,
+)
 from textual.color import Color
 
 XTERM = [
@@ -49,7 +52,9 @@ def resolve(variables: dict[str, str], name: str, under: Color) -> Color:
 
 
 def sixteen(color: Color) -> int:
-    return color.rich_color.downgrade(ColorSystem.STANDARD).number
+    number = color.rich_color.downgrade(ColorSystem.STANDARD).number
+    assert number is not None
+    return number
 
 
 def luminance(hex_rgb: str) -> float:
