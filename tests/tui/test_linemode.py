@@ -13,7 +13,8 @@ import pytest
 from lessons.bank import QuestionBank
 from lessons.quiz import QuizItem, QuizSpec, build_quiz
 from lessons.session import AnswerRejected
-from tui.linemode import parse_response, run_line_mode
+from tui.linemode import run_line_mode
+from tui.linemode_quiz import parse_response
 from tui.terminal import Terminal
 from tui.tutor import Tutor
 

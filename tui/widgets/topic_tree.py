@@ -1,4 +1,4 @@
-"""The topic tree: 23 topics, expandable to their entries and sub-entries."""
+"""The topic tree: the course's topics, expandable to their entries and sub-entries."""
 
 from __future__ import annotations
 
