@@ -51,6 +51,7 @@ from typing import Any
 from lessons import markup
 from lessons.grading import Grade, grade, is_acronym, key
 from lessons.model import Course, Entry, Question
+from lessons.numerals import format_number
 
 __all__ = [
     "QuestionBank",
@@ -351,10 +352,7 @@ def _numbers_of(text: str) -> set[float]:
 def _format_value(value: float, like: _Mark) -> str:
     if like.words and value == int(value) and int(value) in _NUMBER_WORDS:
         return _NUMBER_WORDS[int(value)]
-    if value == int(value):
-        number = int(value)
-        return f"{number:,}" if ("," in like.text or number >= 10000) else str(number)
-    return f"{value:g}"
+    return format_number(value, grouped=value.is_integer() and ("," in like.text or value >= 10000))
 
 
 def _twin_text(mark: _Mark, value: float) -> str:

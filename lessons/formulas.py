@@ -32,6 +32,8 @@ from decimal import Decimal
 from fractions import Fraction
 from typing import TYPE_CHECKING, Any
 
+from lessons.numerals import format_step, simplest
+
 if TYPE_CHECKING:
     import random
 
@@ -69,7 +71,7 @@ class Result:
     @property
     def text(self) -> str:
         """The value with its unit: ``"24 RCU"``."""
-        return f"{_fmt(Fraction(str(self.value)))} {_unit(self.value, self.unit)}"
+        return f"{format_step(Fraction(str(self.value)))} {_unit(self.value, self.unit)}"
 
 
 # ------------------------------------------------------------------ input checks
@@ -104,7 +106,7 @@ def _number(
 ) -> Fraction:
     """``value`` as an exact fraction, checked: not negative (not zero if ``positive``), at most ``at_most``."""
     x = _fraction(value, label)
-    got = f" (got {_fmt(x)})" if abs(x) <= MAX_INPUT else ""
+    got = f" (got {format_step(x)})" if abs(x) <= MAX_INPUT else ""
     if x < 0:
         raise FormulaError(f"{label} cannot be negative{got}")
     if positive and x == 0:
@@ -132,29 +134,11 @@ def _flag(value: object, label: str) -> bool:
 def _item_kb(value: object) -> Fraction:
     size = _number(value, "item size (KB)", positive=True)
     if size > ITEM_MAX_KB:
-        raise FormulaError(f"a DynamoDB item is at most {ITEM_MAX_KB} KB (got {_fmt(size)} KB)")
+        raise FormulaError(f"a DynamoDB item is at most {ITEM_MAX_KB} KB (got {format_step(size)} KB)")
     return size
 
 
 # ------------------------------------------------------------------ step text
-
-
-def _fmt(x: Fraction) -> str:
-    """A number in a step: ``8``, ``4.5``, ``0.05``; ``~0.8333`` when it has no short exact decimal."""
-    if x.denominator == 1:
-        return str(x.numerator)
-    d = x.denominator
-    for p in (2, 5):
-        while d % p == 0:
-            d //= p
-    if d == 1:
-        exact = format((Decimal(x.numerator) / Decimal(x.denominator)).normalize(), "f")
-        if len(exact.partition(".")[2]) <= 6:
-            return exact
-    approx = float(x)
-    if abs(approx) < 1:
-        return "~" + f"{approx:.4g}"
-    return "~" + f"{approx:.3f}".rstrip("0").rstrip(".")
 
 
 def _rounded_up(raw: Fraction, unit: str) -> tuple[int, str]:
@@ -163,7 +147,7 @@ def _rounded_up(raw: Fraction, unit: str) -> tuple[int, str]:
     unit = _unit(value, unit)
     if raw == value:
         return value, f"= {value} {unit}"
-    return value, f"= {_fmt(raw)}, rounded up to {value} {unit}"
+    return value, f"= {format_step(raw)}, rounded up to {value} {unit}"
 
 
 def _ceiling(expression: str, quotient: Fraction) -> tuple[int, str]:
@@ -171,7 +155,7 @@ def _ceiling(expression: str, quotient: Fraction) -> tuple[int, str]:
     value = math.ceil(quotient)
     if quotient == value:
         return value, f"CEILING({expression}) = {value}"
-    return value, f"CEILING({expression}) = CEILING({_fmt(quotient)}) = {value}"
+    return value, f"CEILING({expression}) = CEILING({format_step(quotient)}) = {value}"
 
 
 _SINGULAR = {
@@ -190,10 +174,6 @@ def _unit(value: float, unit: str) -> str:
 
 def _plural(count: int, singular: str, plural: str) -> str:
     return f"{count} {singular if count == 1 else plural}"
-
-
-def _simplify(x: Fraction) -> int | float:
-    return int(x) if x.denominator == 1 else float(x)
 
 
 # ------------------------------------------------------------------ DynamoDB
@@ -216,14 +196,14 @@ def rcu(item_kb: float, reads: float, per: str = "second", consistency: str = "s
     kb = units * 4
     steps = []
     if kb != size:
-        steps.append(f"Item size: {_fmt(size)} KB rounds up to the next multiple of 4 KB: {kb} KB")
+        steps.append(f"Item size: {format_step(size)} KB rounds up to the next multiple of 4 KB: {kb} KB")
     else:
         steps.append(f"Item size: {kb} KB = {_plural(units, 'unit', 'units')} of 4 KB")
     rate = count
-    shown = _fmt(count)
+    shown = format_step(count)
     if per == "minute":
         rate = count / 60
-        steps.append(f"Rate: {shown} reads per minute / 60 = {_fmt(rate)} reads per second")
+        steps.append(f"Rate: {shown} reads per minute / 60 = {format_step(rate)} reads per second")
         shown = f"{shown} / 60"
     if consistency == "strong":
         steps.append("Strongly consistent: 1 RCU = 1 read per second of up to 4 KB")
@@ -254,14 +234,14 @@ def wcu(item_kb: float, writes: float, per: str = "second", transactional: bool 
     units = math.ceil(size)
     steps = []
     if units != size:
-        steps.append(f"Item size: {_fmt(size)} KB rounds up to the next KB: {units} KB")
+        steps.append(f"Item size: {format_step(size)} KB rounds up to the next KB: {units} KB")
     else:
         steps.append(f"Item size: {units} KB = {_plural(units, 'unit', 'units')} of 1 KB")
     rate = count
-    shown = _fmt(count)
+    shown = format_step(count)
     if per == "minute":
         rate = count / 60
-        steps.append(f"Rate: {shown} writes per minute / 60 = {_fmt(rate)} writes per second")
+        steps.append(f"Rate: {shown} writes per minute / 60 = {format_step(rate)} writes per second")
         shown = f"{shown} / 60"
     if transactional:
         steps.append("Transactional: 2x the WCU of standard writes")
@@ -284,10 +264,10 @@ def partitions(rcu: float, wcu: float, size_gb: float) -> Result:
     raw = max(capacity, by_size)
     value = max(1, math.ceil(raw))
     steps = [
-        f"By capacity: ({_fmt(reads)} / 3000) + ({_fmt(writes)} / 1000) = {_fmt(capacity)}",
-        f"By size: {_fmt(size)} GB / 10 GB = {_fmt(by_size)}",
+        f"By capacity: ({format_step(reads)} / 3000) + ({format_step(writes)} / 1000) = {format_step(capacity)}",
+        f"By size: {format_step(size)} GB / 10 GB = {format_step(by_size)}",
     ]
-    total = f"Total partitions = CEILING(MAX({_fmt(capacity)}, {_fmt(by_size)})) = {math.ceil(raw)}"
+    total = f"Total partitions = CEILING(MAX({format_step(capacity)}, {format_step(by_size)})) = {math.ceil(raw)}"
     if math.ceil(raw) < 1:
         total += ", but a table has at least 1 partition"
     steps.append(total)
@@ -311,10 +291,10 @@ def _batch(api: str, limit: int, items: object, item_kb: object) -> Result:
     per_call = min(limit, by_size)
     steps = [
         f"{api}: up to {limit} items and up to 16 MB per call",
-        f"By size: FLOOR(16 MB / {_fmt(size)} KB) = FLOOR({BATCH_MAX_KB} KB / {_fmt(size)} KB) = {by_size} items",
+        f"By size: FLOOR(16 MB / {format_step(size)} KB) = FLOOR({BATCH_MAX_KB} KB / {format_step(size)} KB) = {by_size} items",
         f"Items per call = MIN({limit}, {by_size}) = {per_call}",
     ]
-    value, text = _ceiling(f"{_fmt(count)} / {per_call}", count / per_call)
+    value, text = _ceiling(f"{format_step(count)} / {per_call}", count / per_call)
     steps.append(f"Calls = {text} {_unit(value, 'calls')}")
     return Result(value, "calls", steps)
 
@@ -331,9 +311,9 @@ def kinesis_shards(in_mb: float, in_records: float, out_mb: float) -> Result:
     volume = _number(in_mb, "incoming MB/s")
     records = _number(in_records, "incoming records/s")
     reads = _number(out_mb, "outgoing MB/s")
-    a, by_volume = _ceiling(f"{_fmt(volume)} MB/s / 1 MB/s", volume)
-    b, by_records = _ceiling(f"{_fmt(records)} records/s / 1000 records/s", records / 1000)
-    c, by_reads = _ceiling(f"{_fmt(reads)} MB/s / 2 MB/s", reads / 2)
+    a, by_volume = _ceiling(f"{format_step(volume)} MB/s / 1 MB/s", volume)
+    b, by_records = _ceiling(f"{format_step(records)} records/s / 1000 records/s", records / 1000)
+    c, by_reads = _ceiling(f"{format_step(reads)} MB/s / 2 MB/s", reads / 2)
     value = max(1, a, b, c)
     total = f"Shards = MAX({a}, {b}, {c}) = {_plural(max(a, b, c), 'shard', 'shards')}"
     if max(a, b, c) < 1:
@@ -352,8 +332,8 @@ def s3_prefixes(gets: float, puts: float) -> Result:
     """S3 prefixes needed (notes line 294): 5,500 GET/HEAD and 3,500 PUT/COPY/POST/DELETE per second per prefix."""
     g = _number(gets, "GET/HEAD requests per second")
     p = _number(puts, "PUT/COPY/POST/DELETE requests per second")
-    a, by_gets = _ceiling(f"{_fmt(g)} / 5500", g / 5500)
-    b, by_puts = _ceiling(f"{_fmt(p)} / 3500", p / 3500)
+    a, by_gets = _ceiling(f"{format_step(g)} / 5500", g / 5500)
+    b, by_puts = _ceiling(f"{format_step(p)} / 3500", p / 3500)
     value = max(1, a, b)
     total = f"Prefixes = MAX({a}, {b}) = {_plural(max(a, b), 'prefix', 'prefixes')}"
     if max(a, b) < 1:
@@ -379,11 +359,11 @@ def xray_traces(rps: float) -> Result:
     sampled = extra / 20
     total = reservoir + sampled
     steps = [
-        f"Reservoir, the first request each second: MIN({_fmt(rate)}, 1) = {_fmt(reservoir)}",
-        f"Rate, 5% of the additional requests: 0.05 * MAX({_fmt(rate)} - 1, 0) = {_fmt(sampled)}",
-        f"Traces = {_fmt(reservoir)} + {_fmt(sampled)} = {_fmt(total)} traces per second",
+        f"Reservoir, the first request each second: MIN({format_step(rate)}, 1) = {format_step(reservoir)}",
+        f"Rate, 5% of the additional requests: 0.05 * MAX({format_step(rate)} - 1, 0) = {format_step(sampled)}",
+        f"Traces = {format_step(reservoir)} + {format_step(sampled)} = {format_step(total)} traces per second",
     ]
-    return Result(_simplify(total), "traces/s", steps)
+    return Result(simplest(total), "traces/s", steps)
 
 
 def lambda_concurrency(rps: float, duration_ms: float) -> Result:
@@ -398,7 +378,7 @@ def lambda_concurrency(rps: float, duration_ms: float) -> Result:
     value, total = _rounded_up(rate * duration / 1000, "concurrent executions")
     steps = [
         "Concurrency = requests per second * duration in seconds",
-        f"{_fmt(rate)} * {_fmt(duration)} ms / 1000 {total}",
+        f"{format_step(rate)} * {format_step(duration)} ms / 1000 {total}",
     ]
     return Result(value, "concurrent executions", steps, _over_limit(value))
 
@@ -414,7 +394,7 @@ def stream_concurrency(shards: int, parallelization: int = 1) -> Result:
     value = int(count * factor)
     steps = [
         "One Lambda invocation per shard at a time; a parallelization factor (1 to 10) processes that many batches per shard at once",
-        f"{_fmt(count)} * {_fmt(factor)} = {value} {_unit(value, 'concurrent executions')}",
+        f"{format_step(count)} * {format_step(factor)} = {value} {_unit(value, 'concurrent executions')}",
     ]
     return Result(value, "concurrent executions", steps, _over_limit(value))
 
@@ -483,7 +463,7 @@ class Param:
             raise FormulaError(f"{self.label} must be a whole number (got {raw!r})")
         if abs(number) > MAX_INPUT:
             raise FormulaError(f"{self.label} is too large (at most {MAX_INPUT:,}; got {raw.strip()})")
-        return _simplify(number)
+        return simplest(number)
 
 
 @dataclass(frozen=True, slots=True)
@@ -551,7 +531,7 @@ class Formula:
 
 def _q(value: Any) -> str:
     """A number as a question shows it: 4.5, 1000."""
-    return _fmt(Fraction(str(value))) if not isinstance(value, Fraction) else _fmt(value)
+    return format_step(Fraction(str(value))) if not isinstance(value, Fraction) else format_step(value)
 
 
 def _ask_rcu(a: Mapping[str, Any]) -> str:

@@ -38,6 +38,7 @@ from rapidfuzz.distance import DamerauLevenshtein
 
 from lessons import markup
 from lessons.model import Question
+from lessons.numerals import format_number
 
 __all__ = [
     "Grade",
@@ -173,13 +174,6 @@ def parse_number(response: object) -> float | None:
     return value if math.isfinite(value) else None
 
 
-def format_number(value: float) -> str:
-    """A number as a learner would write it: "1,000", "3.8", "0.5"."""
-    if value == int(value) and abs(value) < 1e15:
-        return f"{int(value):,}"
-    return f"{value:,.10g}"
-
-
 # --------------------------------------------------------------------------- grading
 
 
@@ -274,9 +268,9 @@ def _grade_truefalse(question: Question, response: object) -> Grade:
 
 def _grade_numeric(question: Question, response: object) -> Grade:
     answer = float(question.answer)  # type: ignore[arg-type]
-    expected = format_number(answer)
+    expected = format_number(answer, grouped=True)
     if question.tolerance:
-        expected += f" (\u00b1{format_number(question.tolerance)})"
+        expected += f" (\u00b1{format_number(question.tolerance, grouped=True)})"
     given = _given_text(response)
     value = parse_number(response)
     if value is None:

@@ -40,8 +40,9 @@ from typing import TypeVar
 from lessons import markup
 from lessons.bank import QuestionBank
 from lessons.blueprint import DOMAINS, EXAM_QUESTIONS, EXAM_TIME_S, PASS_SCORE, scaled_score
-from lessons.grading import Grade, format_number
+from lessons.grading import Grade
 from lessons.model import SCENARIO, Question, Topic
+from lessons.numerals import format_number
 
 __all__ = [
     "MODES",
@@ -505,7 +506,7 @@ class _Builder:
         if question.type == "truefalse":
             return QuizItem(question, ("True", "False"), ("True",) if question.answer else ("False",))
         if question.type == "numeric":
-            return QuizItem(question, (), (format_number(float(question.answer)),))  # type: ignore[arg-type]
+            return QuizItem(question, (), (format_number(float(question.answer), grouped=True),))  # type: ignore[arg-type]
         return QuizItem(question, (), (markup.plain(str(question.answer)),))
 
 
