@@ -89,22 +89,13 @@ def _rotated(items: Sequence[Any], salt: str) -> list[Any]:
     return list(items[at:]) + list(items[:at])
 
 
-def _plain(text: str) -> str:
-    """:func:`markup.plain`, fast when there is no markup (most texts)."""
-    return markup.plain(text) if ("{{" in text or "`" in text) else text
-
-
 def _plain_numbers(text: str) -> str:
     """Number marks removed (``{{30 seconds}}`` -> ``30 seconds``); code marks kept."""
     return re.sub(r"\{\{(.+?)\}\}", r"\1", text)
 
 
 def _words(text: str) -> list[str]:
-    return re.findall(r"[A-Za-z][A-Za-z'-]*", _plain(text))
-
-
-def _norm(text: str) -> str:
-    return " ".join(_plain(text).casefold().split())
+    return re.findall(r"[A-Za-z][A-Za-z'-]*", markup.plain(text))
 
 
 def _word_char(ch: str) -> bool:
@@ -130,8 +121,8 @@ def _find_names(text: str, name: str) -> list[tuple[int, int]]:
 
 def _mentions(text: str, name: str) -> bool:
     """``name`` appears in ``text`` as a whole word or phrase (case ignored)."""
-    name = _plain(name).strip()
-    return len(name) >= 2 and bool(_find_names(_plain(text), name))
+    name = markup.plain(name).strip()
+    return len(name) >= 2 and bool(_find_names(markup.plain(text), name))
 
 
 def _initials(full_form: str) -> str:
@@ -156,7 +147,7 @@ def acronym_of(entry: Entry) -> str | None:
         if entry.term.startswith(prefix):
             candidates.append(entry.term[len(prefix) :])
     for candidate in candidates:
-        if is_acronym(candidate) and _norm(candidate) != _norm(entry.full_form):
+        if is_acronym(candidate) and markup.fold(candidate) != markup.fold(entry.full_form):
             return candidate
     initials = _initials(entry.full_form)
     for alias in entry.aliases:
@@ -168,7 +159,7 @@ def acronym_of(entry: Entry) -> str | None:
 
 def _full_form_variants(full_form: str) -> list[str]:
     """Other fair spellings of a full form: without "and"/"&"/"of", with "AWS"/"Amazon" before it."""
-    plain = _plain(full_form)
+    plain = markup.plain(full_form)
     variants = [f"AWS {plain}", f"Amazon {plain}"] if not plain.startswith(("AWS ", "Amazon ")) else []
     for connector in (r"\band\b", "&", r"\bof\b", r"\bfor\b"):
         shorter = " ".join(re.sub(connector, " ", plain, flags=re.IGNORECASE).split())
@@ -198,7 +189,7 @@ _CAMEL = re.compile(r"[A-Z]+(?=[A-Z][a-z])|[A-Z]?[a-z]+|[A-Z]+|\d+")
 def initials(name: str, *, connectors: bool = True) -> str:
     """The first letters of a name's words, upper case: "Identity and Access Management"
     -> "IAAM" (or "IAM" without ``connectors``)."""
-    words = [w for w in _SPLIT_NAME.split(_plain(name)) if w]
+    words = [w for w in _SPLIT_NAME.split(markup.plain(name)) if w]
     if not connectors:
         words = [w for w in words if w.casefold() not in _CONNECTORS]
     return "".join(w[0] for w in words if w[0].isalnum()).upper()
@@ -241,7 +232,7 @@ def is_fragment(definition: str) -> bool:
 def stems(text: str) -> frozenset[str]:
     """The content words of a text or a name, cut to five letters: "DeleteQueue" ->
     {"delet", "queue"}; "Deletes a queue." -> {"delet", "queue"}."""
-    words = (w.casefold() for w in _CAMEL.findall(_plain(text).replace("_", " ")))
+    words = (w.casefold() for w in _CAMEL.findall(markup.plain(text).replace("_", " ")))
     return frozenset(w[:5] for w in words if len(w) >= 3 and not w.isdigit() and w not in _STEM_SKIP)
 
 
@@ -341,7 +332,7 @@ def _parse_mark(text: str) -> _Mark | None:
 
 def _numbers_of(text: str) -> set[float]:
     """Every number written in a text (digits or small number words)."""
-    plain = _plain(text)
+    plain = markup.plain(text)
     found = {float(n.replace(",", "")) for n in re.findall(r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?", plain)}
     for word in re.findall(r"[A-Za-z]+", plain):
         if word.casefold() in _WORD_NUMBERS:
@@ -373,10 +364,10 @@ def _twin_candidates(mark: _Mark, sentence: str) -> list[float]:
     family = mark.family
     if family == "count" and not mark.unit:
         if value in _LADDERS["status"] and re.search(
-            r"error|status|http|too many|throttl|exception|returns", _plain(sentence), re.IGNORECASE
+            r"error|status|http|too many|throttl|exception|returns", markup.plain(sentence), re.IGNORECASE
         ):
             family = "status"
-        elif re.search(r"\bports?\b", _plain(sentence), re.IGNORECASE):
+        elif re.search(r"\bports?\b", markup.plain(sentence), re.IGNORECASE):
             family = "port"
     ladder = _LADDERS[family]
     below = [v for v in ladder if v < value]
@@ -571,7 +562,7 @@ class _Generator:
         acronyms: dict[str, list[str]] = defaultdict(list)
         for entry_id, acronym in self.acronym.items():
             full = self.course.entries[entry_id].full_form or ""
-            if all(_norm(f) != _norm(full) for f in acronyms[acronym]):
+            if all(markup.fold(f) != markup.fold(full) for f in acronyms[acronym]):
                 acronyms[acronym].append(full)
         self.acronyms = {a: tuple(f) for a, f in acronyms.items()}
         terms: set[str] = set()
@@ -589,10 +580,10 @@ class _Generator:
         # Normalised names, computed once: (term, definition, full form, aliases).
         self.norm = {
             e.id: (
-                _norm(e.term),
-                _norm(e.definition or ""),
-                _norm(e.full_form or ""),
-                tuple(_norm(a) for a in e.aliases),
+                markup.fold(e.term),
+                markup.fold(e.definition or ""),
+                markup.fold(e.full_form or ""),
+                tuple(markup.fold(a) for a in e.aliases),
             )
             for e in self.entries
         }
@@ -610,11 +601,11 @@ class _Generator:
         # first letter: material for pick distractors that keep the answer's initials.
         vocabulary: dict[str, set[str]] = defaultdict(set)
         for entry in self.entries:
-            for word in _SPLIT_NAME.split(_plain(entry.full_form or "")):
+            for word in _SPLIT_NAME.split(markup.plain(entry.full_form or "")):
                 if len(word) > 3 and word[:1].isupper() and word[1:].islower() and word.isalpha():
                     vocabulary[word[0]].add(word)
         self.vocabulary = {letter: sorted(words) for letter, words in vocabulary.items()}
-        self.names = {_norm(n) for n in terms}
+        self.names = {markup.fold(n) for n in terms}
         self.stale_numbers: dict[str, set[float]] = defaultdict(set)
         for entry in self.entries:
             for update in entry.updates:
@@ -622,7 +613,7 @@ class _Generator:
 
     @staticmethod
     def _definition_shape(entry: Entry) -> str:
-        return re.sub(r"\d+", "#", _norm(entry.definition or ""))
+        return re.sub(r"\d+", "#", markup.fold(entry.definition or ""))
 
     def topic(self, topic_id: str) -> Iterator[tuple[Question, str]]:
         for entry in self.course.by_topic[topic_id].walk():
@@ -763,8 +754,8 @@ class _Generator:
                 if len(picked) == 3:
                     return picked
         for variant in self._variants(entry):
-            if _norm(variant) not in seen:
-                seen.add(_norm(variant))
+            if markup.fold(variant) not in seen:
+                seen.add(markup.fold(variant))
                 picked.append(variant)
                 if len(picked) == 3:
                     break
@@ -790,7 +781,7 @@ class _Generator:
         choices.sort(key=lambda c: (c[0], _stable(entry.id, str(c[1]))))
         for _, i, word in choices:
             variant = "".join(word if j == i else w for j, w in enumerate(words))
-            if key(variant) == key(full) or _norm(variant) in self.names:
+            if key(variant) == key(full) or markup.fold(variant) in self.names:
                 continue  # a real name of the course: maybe right for another reading
             yield variant
 
@@ -800,7 +791,7 @@ class _Generator:
         definition = entry.definition
         if not definition or entry.updates or entry.unverified:
             return False
-        plain = _plain(definition).strip()
+        plain = markup.plain(definition).strip()
         if is_fragment(definition):
             return False
         if re.match(r"^(?:similar to|same as|example\b|e\.g\.)", plain, re.IGNORECASE):
@@ -993,7 +984,7 @@ class _Generator:
         parent = self.course.entries[entry.parent_id].term
 
         def stems(text: str) -> set[str]:
-            words = re.findall(r"[a-z0-9][a-z0-9-]+", _plain(text).casefold())
+            words = re.findall(r"[a-z0-9][a-z0-9-]+", markup.plain(text).casefold())
             return {w.rstrip("s") for w in words if w not in _GENERIC_WORDS}
 
         own = stems(entry.term)

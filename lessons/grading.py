@@ -77,7 +77,9 @@ def _clean(text: str) -> str:
 
 
 def key(text: str) -> str:
-    """What two answers must share to be the same: letters and digits only, case folded."""
+    """What two typed answers must share to be the same: letters and digits only, case
+    and Unicode folded. Stricter than :func:`lessons.markup.fold` (choices and names) on
+    purpose: a learner typing "sse kms" or "ci cd" means "SSE-KMS" and "CI/CD"."""
     return "".join(ch for ch in _clean(text).casefold() if ch.isalnum())
 
 
@@ -151,7 +153,7 @@ def parse_number(response: object) -> float | None:
         return value if math.isfinite(value) else None
     if not isinstance(response, str) or len(response) > _MAX_NUMBER_TEXT:
         return None
-    text = unicodedata.normalize("NFKC", markup.plain(response)).strip()
+    text = _clean(response)
     # "1 000" and "1_000": a space or underscore between digit groups is a separator.
     text = re.sub(r"(?<=\d)[ _](?=\d{3}(?!\d))", "", text)
     match = _NUMERIC.match(text)
@@ -220,14 +222,10 @@ def _grade_single(question: Question, response: object) -> Grade:
     given = _given_text(response)
     if not isinstance(response, str) or not response.strip():
         return Grade(False, expected, given, "No answer given.")
-    right = _same_choice(response, str(question.answer))
-    if not right and not any(_same_choice(response, c) for c in question.choices):
+    right = markup.fold(response) == markup.fold(str(question.answer))
+    if not right and not any(markup.fold(response) == markup.fold(c) for c in question.choices):
         return Grade(False, expected, given, "That is not one of the choices.")
     return Grade(right, expected, given)
-
-
-def _same_choice(a: str, b: str) -> bool:
-    return " ".join(markup.plain(a).casefold().split()) == " ".join(markup.plain(b).casefold().split())
 
 
 def _grade_multi(question: Question, response: object) -> Grade:
@@ -242,12 +240,8 @@ def _grade_multi(question: Question, response: object) -> Grade:
     given = "; ".join(markup.plain(p) for p in picked)
     if not picked:
         return Grade(False, expected, given, "No answer given.")
-
-    def norm(text: str) -> str:
-        return " ".join(markup.plain(text).casefold().split())
-
-    want = {norm(a) for a in answers}
-    got = {norm(p) for p in picked}
+    want = {markup.fold(a) for a in answers}
+    got = {markup.fold(p) for p in picked}
     if got == want:
         return Grade(True, expected, given)
     hits = len(got & want)

@@ -66,6 +66,7 @@ from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from lessons.folders import code_signature, folder_signature
+from lessons.markup import plain
 
 if TYPE_CHECKING:  # pragma: no cover
     from lessons.model import Course, Entry, Topic
@@ -121,7 +122,6 @@ TITLE_FILLER = frozenset("advanced amazon aws elastic fundamentals group messagi
 CONTEXT_SHARE = 0.2
 
 _RUN = re.compile(r"[^\W_]+")
-_MARK = re.compile(r"\{\{(.+?)\}\}|`([^`]+)`")
 _CAMEL_HINT = re.compile(r"[a-z][A-Z]")
 # Used only when building (or on rare words): compiled on first use by re's cache.
 _CAMEL_1 = r"([a-z0-9])([A-Z])"
@@ -191,11 +191,6 @@ def family(word: str) -> str:
         else:
             break
     return base
-
-
-def plain(text: str) -> str:
-    """Text without course markup (same as :func:`lessons.markup.plain`)."""
-    return _MARK.sub(lambda m: m.group(1) or m.group(2), text)
 
 
 def camel_parts(run: str) -> list[str]:
