@@ -13,8 +13,9 @@ Rules, per question type:
   leading "the/a/an". The question's ``accept`` list is accepted too, and an
   acronym for its full form and the reverse ("ENI" for "Elastic Network
   Interface") when an acronym map is given, unless the question itself shows it. A small typo is forgiven
-  (Damerau-Levenshtein distance 1 for answers of 4-8 letters, 2 for longer
-  ones; none for shorter answers or acronyms; the first letter must be right;
+  (:func:`lessons.spelling.osa_distance` 1 for answers of 4-8 letters, 2 for longer
+  ones, a swap of two neighbouring letters counting as one; none for shorter
+  answers or acronyms; the first letter must be right;
   never when the answer given is exactly another term of the course), and the
   note says so. Numbers
   must match exactly: "3 seconds" is not "30 seconds". Strict where it matters: a
@@ -34,11 +35,10 @@ import unicodedata
 from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass
 
-from rapidfuzz.distance import DamerauLevenshtein
-
 from lessons import markup
 from lessons.model import Question
 from lessons.numerals import format_number
+from lessons.spelling import osa_distance
 
 __all__ = [
     "Grade",
@@ -369,10 +369,7 @@ def _grade_typed(
                 continue
             want = key(candidate)
             # Same first letter: a slip of the finger, not a missing word ("record" for "A record").
-            if any(
-                got[:1] == want[:1] and DamerauLevenshtein.distance(got, want, score_cutoff=allowed) <= allowed
-                for got in got_keys
-            ):
+            if any(got[:1] == want[:1] and osa_distance(got, want, allowed) <= allowed for got in got_keys):
                 return Grade(True, expected, given, f"Accepted with a typo: the answer is {expected}.")
     if number_mismatch or (_numbers(expected) and _numbers(expected) != got_numbers and got_numbers):
         return Grade(False, expected, given, "The numbers do not match.")

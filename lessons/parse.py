@@ -11,7 +11,6 @@ from __future__ import annotations
 import math
 import re
 import tomllib
-from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
@@ -31,6 +30,7 @@ from lessons.model import (
     Topic,
     Update,
 )
+from lessons.spelling import closest
 
 MAX_FILE_BYTES = 4 * 1024 * 1024  # a topic file is ~100 KB; anything this big is not one
 MAX_DEPTH = 8  # entries nested in entries: the course uses 4
@@ -107,7 +107,7 @@ class _FileParser:
     def check_keys(self, table: dict, path: tuple, allowed: dict[str, bool], what: str) -> None:
         for key in table:
             if key not in allowed:
-                close = _closest(key, allowed)
+                close = closest(key, allowed)
                 hint = f" (did you mean '{close}'?)" if close else ""
                 raise self.fail(self.loc.key(path, key), f"unknown key '{key}' in {what}{hint}")
         for key, required in allowed.items():
@@ -585,10 +585,3 @@ def _toml(text: str, path: Path) -> dict[str, Any]:
         detail = _TOML_POS.sub("", message).strip()
         column = f" at column {match.group(2)}" if match else ""
         raise LessonError(path, line, f"TOML syntax: {detail}{column}") from None
-
-
-def _closest(word: str, options: Iterable[str]) -> str | None:
-    import difflib
-
-    found = difflib.get_close_matches(word, list(options), n=1, cutoff=0.6)
-    return found[0] if found else None

@@ -43,10 +43,10 @@ learner queries (``tests/lessons/search_queries.toml``; ``bench/search_eval.py``
 prints recall@1 and recall@3). Aliases in the course carry the names and
 phrasings learners type; nothing maps a query to an entry in code.
 
-Hand-made rather than rapidfuzz: importing rapidfuzz costs ~30 ms, more than
-the whole rest of a lookup, and a vocabulary of ~3,000 words needs no more than
-a length-and-letters filter and a banded edit-distance check (a typo query
-takes 1-3 ms, most queries well under 1 ms).
+Hand-made rather than a fuzzy matching library: importing rapidfuzz costs ~30 ms,
+more than the whole rest of a lookup, and a vocabulary of ~3,000 words needs no
+more than a length-and-letters filter and the banded edit distance of
+:mod:`lessons.spelling` (a typo query takes 1-3 ms, most queries well under 1 ms).
 
 The index is a handful of plain lists and dicts, so it is cached with
 :mod:`marshal` (see :meth:`SearchIndex.load_or_build`): a lookup with a valid
@@ -67,6 +67,7 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 
 from lessons.folders import code_signature, folder_signature
 from lessons.markup import plain
+from lessons.spelling import osa_distance
 
 if TYPE_CHECKING:  # pragma: no cover
     from lessons.model import Course, Entry, Topic
@@ -254,44 +255,6 @@ def name_forms(text: str) -> list[tuple[str, ...]]:
         if form and form not in unique:
             unique.append(form)
     return unique
-
-
-def osa_distance(a: str, b: str, limit: int) -> int:
-    """Optimal string alignment distance (typos, swapped letters included),
-    or ``limit + 1`` as soon as it must exceed ``limit``. Only the diagonal
-    band of width ``2 × limit + 1`` is computed."""
-    if a == b:
-        return 0
-    la, lb = len(a), len(b)
-    if abs(la - lb) > limit:
-        return limit + 1
-    over = limit + 1
-    previous2: list[int] = []
-    previous = [j if j <= limit else over for j in range(lb + 1)]
-    for i in range(1, la + 1):
-        current = [over] * (lb + 1)
-        if i <= limit:
-            current[0] = i
-        ca = a[i - 1]
-        best = current[0]
-        for j in range(max(1, i - limit), min(lb, i + limit) + 1):
-            cb = b[j - 1]
-            value = previous[j - 1] if ca == cb else previous[j - 1] + 1
-            if previous[j] + 1 < value:
-                value = previous[j] + 1
-            if current[j - 1] + 1 < value:
-                value = current[j - 1] + 1
-            if i > 1 and j > 1 and ca == b[j - 2] and a[i - 2] == cb and previous2[j - 2] + 1 < value:
-                value = previous2[j - 2] + 1
-            if value > over:
-                value = over
-            current[j] = value
-            if value < best:
-                best = value
-        if best > limit:
-            return over
-        previous2, previous = previous, current
-    return min(previous[lb], over)
 
 
 def _bigrams(word: str) -> set[str]:

@@ -8,14 +8,12 @@ import os
 from pathlib import Path
 
 import pytest
-from hypothesis import given, settings
-from hypothesis import strategies as st
 
 from lessons import search
 from lessons.folders import course_dirs
 from lessons.loader import load_course, parse_topic_text
 from lessons.model import Course
-from lessons.search import SearchIndex, acronyms_in_text, family, osa_distance, query_words, stem
+from lessons.search import SearchIndex, acronyms_in_text, family, query_words, stem
 
 # (query, entry id that must be among the top 3), at least two per topic:
 # typos, acronyms both ways, partial words, any word order, punctuation.
@@ -549,26 +547,6 @@ def test_acronyms_in_text() -> None:
     ]
     assert list(acronyms_in_text("Some words (ABC) that do not match.")) == []
     assert list(acronyms_in_text("Retention (4 days by default).")) == []
-
-
-def _reference_osa(a: str, b: str) -> int:
-    d = [[0] * (len(b) + 1) for _ in range(len(a) + 1)]
-    for i in range(len(a) + 1):
-        d[i][0] = i
-    for j in range(len(b) + 1):
-        d[0][j] = j
-    for i in range(1, len(a) + 1):
-        for j in range(1, len(b) + 1):
-            d[i][j] = min(d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + (a[i - 1] != b[j - 1]))
-            if i > 1 and j > 1 and a[i - 1] == b[j - 2] and a[i - 2] == b[j - 1]:
-                d[i][j] = min(d[i][j], d[i - 2][j - 2] + 1)
-    return d[-1][-1]
-
-
-@settings(max_examples=300, deadline=None)
-@given(st.text("abcd", max_size=9), st.text("abcd", max_size=9), st.integers(0, 3))
-def test_banded_edit_distance_matches_the_full_table(a: str, b: str, limit: int) -> None:
-    assert osa_distance(a, b, limit) == min(_reference_osa(a, b), limit + 1)
 
 
 # ------------------------------------------------------------------ the cache
