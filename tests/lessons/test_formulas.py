@@ -13,14 +13,11 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from lessons.formulas import (
-    FORMULAS,
-    Formula,
+from lessons.capacity import (
     FormulaError,
     Result,
     batch_get_calls,
     batch_write_calls,
-    find,
     kinesis_shards,
     lambda_concurrency,
     partitions,
@@ -30,6 +27,7 @@ from lessons.formulas import (
     wcu,
     xray_traces,
 )
+from lessons.formulas import FORMULAS, Formula, find
 from lessons.loader import load_course
 
 # ------------------------------------------------------------------ golden: the notes' worked examples
