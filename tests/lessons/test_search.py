@@ -9,11 +9,12 @@ from pathlib import Path
 
 import pytest
 
-from lessons import search
+from lessons import search, search_data
 from lessons.folders import course_dirs
 from lessons.loader import load_course, parse_topic_text
 from lessons.model import Course
-from lessons.search import SearchIndex, acronyms_in_text, family, query_words, stem
+from lessons.search import SearchIndex
+from lessons.search_words import acronyms_in_text, family, query_words, stem
 
 # (query, entry id that must be among the top 3), at least two per topic:
 # typos, acronyms both ways, partial words, any word order, punctuation.
@@ -674,7 +675,7 @@ def test_a_new_version_rebuilds(tmp_path: Path, course_copy: Path) -> None:
         lambda data: b"",
         lambda data: b"not a marshal file at all",
         lambda data: data[: len(data) // 2],
-        lambda data: marshal.dumps({"format": search.INDEX_FORMAT}),
+        lambda data: marshal.dumps({"format": search_data.INDEX_FORMAT}),
         lambda data: marshal.dumps([1, 2, 3]),
     ],
     ids=["empty", "garbage", "truncated", "wrong-shape", "wrong-type"],
@@ -746,12 +747,12 @@ def test_load_problems_are_kept_as_notices(tmp_path: Path, course_copy: Path) ->
 
 def test_a_missing_extra_folder_is_part_of_the_signature(tmp_path: Path, course_copy: Path) -> None:
     later = tmp_path / "later"
-    sig = search.signature(course_dirs([course_copy, later], builtin=False), "1")
+    sig = search_data.signature(course_dirs([course_copy, later], builtin=False), "1")
     later.mkdir()
     (later / "42-later.toml").write_text(
         GADGETS.replace('id = "gadgets"', 'id = "later"').replace("number = 40", "number = 42"), encoding="utf-8"
     )
-    assert search.signature(course_dirs([course_copy, later], builtin=False), "1") != sig
+    assert search_data.signature(course_dirs([course_copy, later], builtin=False), "1") != sig
 
 
 def test_the_built_in_course_from_the_cache_answers_like_a_fresh_build(tmp_path: Path, index: SearchIndex) -> None:
