@@ -42,7 +42,7 @@ from lessons.bank import QuestionBank
 from lessons.blueprint import DOMAINS, EXAM_QUESTIONS, EXAM_TIME_S, PASS_SCORE, scaled_score
 from lessons.grading import Grade
 from lessons.markup import fold
-from lessons.model import SCENARIO, Question, Topic
+from lessons.model import GENERATED, SCENARIO, Question, Topic
 from lessons.numerals import format_number
 
 __all__ = [
@@ -279,7 +279,7 @@ class _Builder:
             return "calc"
         if question.origin == SCENARIO:
             return "scenario"
-        if question.origin != "generated":
+        if question.origin != GENERATED:
             return "file"
         return _FAMILY.get(question.slug.split("-", 1)[0], "other")
 

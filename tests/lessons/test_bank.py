@@ -11,11 +11,13 @@ from pathlib import Path
 import pytest
 
 from lessons import markup
-from lessons.bank import GENERATED, QuestionBank, acronym_of, initials
+from lessons.bank import QuestionBank
 from lessons.errors import LessonError
 from lessons.formulas import FORMULAS
+from lessons.generate import acronym_of
+from lessons.guards import initials
 from lessons.loader import load_course, parse_topic_text
-from lessons.model import ALL_QUESTION_ORIGINS, QUESTION_ORIGINS, QUESTION_TYPES, Course
+from lessons.model import ALL_QUESTION_ORIGINS, GENERATED, QUESTION_ORIGINS, QUESTION_TYPES, Course
 
 ROOT = Path(__file__).resolve().parents[2]
 GEN_ID = re.compile(
