@@ -180,6 +180,36 @@ def _unit(value: float, unit: str) -> str:
     return _SINGULAR.get(unit, unit) if value == 1 else unit
 
 
+def _size_units(size: Fraction, block: int, steps: list[str]) -> int:
+    """How many units of ``block`` KB an item of ``size`` KB takes (rounded up), and a step saying so."""
+    units = math.ceil(size / block)
+    kb = units * block
+    if kb != size:
+        to = "the next KB" if block == 1 else f"the next multiple of {block} KB"
+        steps.append(f"Item size: {format_step(size)} KB rounds up to {to}: {kb} KB")
+    else:
+        steps.append(f"Item size: {kb} KB = {_plural(units, 'unit', 'units')} of {block} KB")
+    return units
+
+
+def _rounded_result(raw: Fraction, expression: str, unit: str, steps: list[str]) -> Result:
+    """The last step, ``expression`` worked out and rounded up to whole ``unit``s, and the result."""
+    value, total = _rounded_up(raw, unit)
+    steps.append(f"{expression} {total}")
+    return Result(value, unit, steps)
+
+
+def _per_second(count: Fraction, per: str, what: str, steps: list[str]) -> tuple[Fraction, str]:
+    """A rate per second and how a step writes it: a per-minute rate is divided by 60
+    (and a step says so)."""
+    shown = format_step(count)
+    if per != "minute":
+        return count, shown
+    rate = count / 60
+    steps.append(f"Rate: {shown} {what} per minute / 60 = {format_step(rate)} {what} per second")
+    return rate, f"{shown} / 60"
+
+
 def _plural(count: int, singular: str, plural: str) -> str:
     return f"{count} {singular if count == 1 else plural}"
 
@@ -200,19 +230,10 @@ def rcu(item_kb: float, reads: float, per: str = "second", consistency: str = "s
     per = choice_of(per, "per", ("second", "minute"))
     consistency = choice_of(consistency, "consistency", ("strong", "eventual", "transactional"))
 
-    units = math.ceil(size / 4)
+    steps: list[str] = []
+    units = _size_units(size, 4, steps)
     kb = units * 4
-    steps = []
-    if kb != size:
-        steps.append(f"Item size: {format_step(size)} KB rounds up to the next multiple of 4 KB: {kb} KB")
-    else:
-        steps.append(f"Item size: {kb} KB = {_plural(units, 'unit', 'units')} of 4 KB")
-    rate = count
-    shown = format_step(count)
-    if per == "minute":
-        rate = count / 60
-        steps.append(f"Rate: {shown} reads per minute / 60 = {format_step(rate)} reads per second")
-        shown = f"{shown} / 60"
+    rate, shown = _per_second(count, per, "reads", steps)
     if consistency == "strong":
         steps.append("Strongly consistent: 1 RCU = 1 read per second of up to 4 KB")
         raw, expression = rate * units, f"{shown} * {kb} KB / 4 KB"
@@ -222,9 +243,7 @@ def rcu(item_kb: float, reads: float, per: str = "second", consistency: str = "s
     else:
         steps.append("Transactional: 2x the RCU of strongly consistent reads")
         raw, expression = 2 * rate * units, f"2 * ({shown} * {kb} KB / 4 KB)"
-    value, total = _rounded_up(raw, "RCU")
-    steps.append(f"{expression} {total}")
-    return Result(value, "RCU", steps)
+    return _rounded_result(raw, expression, "RCU", steps)
 
 
 def wcu(item_kb: float, writes: float, per: str = "second", transactional: bool = False) -> Result:
@@ -239,27 +258,16 @@ def wcu(item_kb: float, writes: float, per: str = "second", transactional: bool 
     per = choice_of(per, "per", ("second", "minute"))
     transactional = _flag(transactional, "transactional")
 
-    units = math.ceil(size)
-    steps = []
-    if units != size:
-        steps.append(f"Item size: {format_step(size)} KB rounds up to the next KB: {units} KB")
-    else:
-        steps.append(f"Item size: {units} KB = {_plural(units, 'unit', 'units')} of 1 KB")
-    rate = count
-    shown = format_step(count)
-    if per == "minute":
-        rate = count / 60
-        steps.append(f"Rate: {shown} writes per minute / 60 = {format_step(rate)} writes per second")
-        shown = f"{shown} / 60"
+    steps: list[str] = []
+    units = _size_units(size, 1, steps)
+    rate, shown = _per_second(count, per, "writes", steps)
     if transactional:
         steps.append("Transactional: 2x the WCU of standard writes")
         raw, expression = 2 * rate * units, f"2 * ({shown} * {units})"
     else:
         steps.append("Standard writes: 1 WCU = 1 write per second of up to 1 KB")
         raw, expression = rate * units, f"{shown} * {units}"
-    value, total = _rounded_up(raw, "WCU")
-    steps.append(f"{expression} {total}")
-    return Result(value, "WCU", steps)
+    return _rounded_result(raw, expression, "WCU", steps)
 
 
 def partitions(rcu: float, wcu: float, size_gb: float) -> Result:

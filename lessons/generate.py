@@ -518,32 +518,16 @@ class QuestionGenerator:
             statement = sentence if self._names_entry(entry, sentence) else f"{label}: {sentence}"
             fact = f"{entry.id}#number-{n}"
             cite = f"{label}: {sentence}"
-            yield (
-                self._question(
-                    entry,
-                    "fact",
-                    n,
-                    type="truefalse",
-                    prompt=_plain_numbers(statement),
-                    answer=True,
-                    explain=f"True. From the notes: {cite}",
-                ),
-                fact,
-            )
             twin_sentence, original, new = changed
             twin_statement = twin_sentence if statement == sentence else f"{label}: {twin_sentence}"
-            yield (
-                self._question(
-                    entry,
-                    "twin",
-                    n,
-                    type="truefalse",
-                    prompt=_plain_numbers(twin_statement),
-                    answer=False,
-                    explain=f"False: {original}, not {new}. From the notes: {cite}",
-                ),
-                fact,
-            )
+            for kind, shown, right, explain in (
+                ("fact", statement, True, f"True. From the notes: {cite}"),
+                ("twin", twin_statement, False, f"False: {original}, not {new}. From the notes: {cite}"),
+            ):
+                question = self._question(
+                    entry, kind, n, type="truefalse", prompt=_plain_numbers(shown), answer=right, explain=explain
+                )
+                yield question, fact
 
     def _label(self, entry: Entry) -> str:
         """The entry's term, led by its parent's unless the term already shares a word with
