@@ -36,7 +36,7 @@ def timed(command: list[str], env: dict[str, str]) -> float:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser = argparse.ArgumentParser(description=(__doc__ or "").split("\n\n")[0])
     parser.add_argument("--runs", type=int, default=30, help="runs of each command (default 30)")
     parser.add_argument("--query", nargs="+", default=["sqs", "visibility", "timeout"], help="the lookup query")
     args = parser.parse_args(argv)

@@ -157,7 +157,7 @@ def p95(values: list[float]) -> float:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser = argparse.ArgumentParser(description=(__doc__ or "").split("\n\n")[0])
     parser.add_argument("--sweep", action="store_true", help="also compare segment sizes at 50,000 attempts")
     parser.add_argument("--segment-size", type=int, default=DEFAULT_SEGMENT_SIZE)
     args = parser.parse_args(argv)

@@ -78,7 +78,7 @@ def evaluate(index: SearchIndex, queries: list[dict[str, Any]], depth: int = DEP
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser = argparse.ArgumentParser(description=(__doc__ or "").split("\n\n")[0])
     parser.add_argument("--queries", type=Path, default=QUERIES, help="the evaluation set (TOML)")
     parser.add_argument("--misses", type=int, default=100, help="list at most N misses (default 100)")
     parser.add_argument("--quiet", action="store_true", help="only the figures")

@@ -318,7 +318,7 @@ def summary(label: str, values: list[float]) -> str:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser = argparse.ArgumentParser(description=(__doc__ or "").split("\n\n")[0])
     parser.add_argument("--runs", type=int, default=15, help="runs of each app (default 15)")
     parser.add_argument("--timeout", type=float, default=20.0, help="seconds an app may take to start (default 20)")
     parser.add_argument("--no-imports", action="store_true", help="skip the import-time report")

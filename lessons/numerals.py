@@ -58,6 +58,8 @@ def simplest(value: Fraction | float) -> int | float:
     A float beyond 2^53 stays a float: it is no longer exact to the unit."""
     if isinstance(value, Fraction):
         return int(value) if value.denominator == 1 else float(value)
+    if isinstance(value, int):  # typed float, but an int is welcome (and has no is_integer before 3.12)
+        return value
     if value == 0:
         return 0
     if value.is_integer() and abs(value) < 2**53:

@@ -415,8 +415,8 @@ class SearchIndex:
         postings, post_at = self._postings, self._post_at
         for n, matches in enumerate(per_word):
             top: dict[int, float] = {}
-            for vid, (quality, kind) in matches.items():
-                scaled = quality / WEIGHT_SCALE
+            for vid, (match_quality, kind) in matches.items():
+                scaled = match_quality / WEIGHT_SCALE
                 flat = postings[post_at[vid] : post_at[vid + 1]].tolist()
                 for doc, weight in zip(flat[0::2], flat[1::2], strict=True):
                     value = scaled * weight

@@ -192,7 +192,7 @@ def build_data(course: Course, notices: Iterable[str] = ()) -> dict[str, Any]:
             lists[ids[word]] += (doc, round(weight * WEIGHT_SCALE))
     postings, post_at = _pack(lists)
     # Per document: [count, then per name: length, is-the-term flag, word ids...]
-    names, names_at = _pack(
+    packed_names, names_at = _pack(
         [
             [len(forms), *(x for is_term, form in forms for x in (len(form), int(is_term), *(ids[w] for w in form)))]
             for forms in doc_names
@@ -217,7 +217,7 @@ def build_data(course: Course, notices: Iterable[str] = ()) -> dict[str, Any]:
         "vocab": vocab,
         "postings": postings,
         "post_at": post_at,
-        "names": names,
+        "names": packed_names,
         "names_at": names_at,
         "acronyms": {k: list(v) for k, v in acronyms.items()},
         "notices": list(notices),
