@@ -151,7 +151,8 @@ def _tokenize(text: str) -> list[_Token]:
         ch = ch.translate(_TRANSLATE)
         if ch in "0123456789" or (ch == "." and i + 1 < n and text[i + 1] in "0123456789"):
             match = _NUMBER.match(text, i)
-            assert match is not None and match.end() > i
+            assert match is not None
+            assert match.end() > i
             tokens.append(_Token("num", match.group(), column, _number(match, column)))
             i = match.end()
             continue

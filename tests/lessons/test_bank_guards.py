@@ -168,7 +168,8 @@ def assert_sound(kind: str, q) -> None:
         acronym = q.prompt.removeprefix("What does ").removesuffix(" stand for?")
         assert not re.search(rf"\b{re.escape(acronym)}\b", str(q.answer), re.IGNORECASE), q
     elif kind == "pick":
-        assert len(q.choices) == 4 and len({c.casefold() for c in q.choices}) == 4, q
+        assert len(q.choices) == 4, q
+        assert len({c.casefold() for c in q.choices}) == 4, q
         assert all(same_form(str(q.answer), c) for c in q.choices), q
     elif kind == "define":
         shown = q.prompt.removeprefix('Which term is defined as: "').removesuffix('"?')

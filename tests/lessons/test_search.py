@@ -270,7 +270,10 @@ def test_hits_carry_what_a_result_list_shows(index: SearchIndex) -> None:
     assert top.topic_title.startswith("Messaging")
     assert top.term == "SQS Visibility Timeout"
     assert top.full_form is None
-    assert top.summary and "\n" not in top.summary and "{{" not in top.summary and "`" not in top.summary
+    assert top.summary
+    assert "\n" not in top.summary
+    assert "{{" not in top.summary
+    assert "`" not in top.summary
     assert {"visibility", "timeout"} <= set(top.matched)
     eni = index.search("eni", limit=1)[0]
     assert eni.full_form == "Elastic Network Interface"
@@ -279,7 +282,8 @@ def test_hits_carry_what_a_result_list_shows(index: SearchIndex) -> None:
 def test_typos_match_and_show_the_real_word(index: SearchIndex) -> None:
     hit = index.search("visiblity timeout", limit=1)[0]
     assert hit.id == "messaging/sqs-visibility-timeout"
-    assert "visibility" in hit.matched and "visiblity" not in hit.matched
+    assert "visibility" in hit.matched
+    assert "visiblity" not in hit.matched
 
 
 def test_limits(index: SearchIndex) -> None:
@@ -297,10 +301,13 @@ def test_nothing_to_find(index: SearchIndex, query: str) -> None:
 def test_record_has_the_display_data(index: SearchIndex) -> None:
     record = index.record("messaging/sqs-message-size")
     assert record["term"] == "SQS Message Size Limit"
-    assert record["topic_number"] == 16 and record["topic_title"].startswith("Messaging")
+    assert record["topic_number"] == 16
+    assert record["topic_title"].startswith("Messaging")
     assert "{{" in record["definition"]  # markup kept for the display to style
-    assert record["parent_id"] == "messaging/sqs" and record["parent_term"] == "SQS"
-    assert record["updates"] and {"note", "current", "since", "source"} <= set(record["updates"][0])
+    assert record["parent_id"] == "messaging/sqs"
+    assert record["parent_term"] == "SQS"
+    assert record["updates"]
+    assert {"note", "current", "since", "source"} <= set(record["updates"][0])
     assert record["added"] is False
     parent = index.record("messaging/sqs")
     assert {"id": "messaging/sqs-retention", "term": "SQS Message Retention"} in parent["children"]
@@ -508,12 +515,14 @@ def test_word_families_and_synonyms_match_a_shade_below_the_word(two_topics: Sea
     assert [family(w) for w in ("scale", "scaled", "scaling", "scalable")] == ["scal"] * 4
     assert family("retry") == family("retried") == family("retrying") == "retri"
     assert family("encrypt") == family("encryption") == family("encrypted")
-    assert family("trigger") == family("triggering") and family("deploy") == family("deployment")
+    assert family("trigger") == family("triggering")
+    assert family("deploy") == family("deployment")
     assert family("user") != family("use")  # too short to shed anything
     assert ids(two_topics, "scale")[0] == "gadgets/gadget-scaling"  # the name beats the mention "scaled"
     assert "widgets/spring" in ids(two_topics, "retry")
     exact, family_match = two_topics.search("retried")[0], two_topics.search("retry")[0]
-    assert exact.id == family_match.id == "widgets/spring" and exact.score > family_match.score
+    assert exact.id == family_match.id == "widgets/spring"
+    assert exact.score > family_match.score
 
 
 def test_everyday_words_numbers_with_units_and_rare_words(index: SearchIndex) -> None:
@@ -588,7 +597,7 @@ def course_copy(tmp_path: Path) -> Path:
     return folder
 
 
-def open_index(cache: Path, folder: Path, build: Builds, **kwargs) -> SearchIndex:
+def open_index(cache: Path | None, folder: Path, build: Builds, **kwargs) -> SearchIndex:
     return SearchIndex.load_or_build(cache, course_dirs([folder], builtin=False), build, **kwargs)
 
 
@@ -596,10 +605,12 @@ def test_the_cache_is_written_once_and_then_read(tmp_path: Path, course_copy: Pa
     cache = tmp_path / "cache"
     build = Builds([course_copy])
     first = open_index(cache, course_copy, build)
-    assert build.calls == 1 and not first.from_cache
+    assert build.calls == 1
+    assert not first.from_cache
     assert sorted(p.name for p in cache.iterdir()) == [search.CACHE_NAME]  # no temp files left
     second = open_index(cache, course_copy, build)
-    assert build.calls == 1 and second.from_cache
+    assert build.calls == 1
+    assert second.from_cache
     for query in ("gizmo", "gizmoes", "quantum rotor unit", "doohick", "30 seconds"):
         assert second.search(query) == first.search(query) != []
     assert second.record("gadgets/gizmo") == first.record("gadgets/gizmo")
@@ -650,14 +661,16 @@ def test_a_changed_course_file_rebuilds(tmp_path: Path, course_copy: Path, chang
     else:
         (course_copy / "41-widgets.toml").unlink()
     index = open_index(cache, course_copy, build)
-    assert build.calls == 2 and not index.from_cache
+    assert build.calls == 2
+    assert not index.from_cache
     if change == "edit":
         assert index.search("cogwheel", limit=1)[0].id == "gadgets/sprocket"
     if change == "add":
         assert "more/gizmo" in index
     if change == "remove":
         assert index.search("doohickey") == []
-    assert open_index(cache, course_copy, build).from_cache and build.calls == 2
+    assert open_index(cache, course_copy, build).from_cache
+    assert build.calls == 2
 
 
 def test_a_new_version_rebuilds(tmp_path: Path, course_copy: Path) -> None:
@@ -687,7 +700,8 @@ def test_a_corrupt_cache_is_rebuilt(tmp_path: Path, course_copy: Path, damage) -
     path = cache / search.CACHE_NAME
     path.write_bytes(damage(path.read_bytes()))
     index = open_index(cache, course_copy, build)
-    assert build.calls == 2 and not index.from_cache
+    assert build.calls == 2
+    assert not index.from_cache
     assert index.search("gizmo", limit=1)[0].id == "gadgets/gizmo"
     assert open_index(cache, course_copy, build).from_cache  # and written again, whole
 
@@ -709,7 +723,8 @@ def test_an_unwritable_cache_folder_only_means_building_in_memory(tmp_path: Path
     build = Builds([course_copy])
     for cache in (blocker, blocker / "cache"):
         index = open_index(cache, course_copy, build)
-        assert not index.from_cache and index.search("gizmo")
+        assert not index.from_cache
+        assert index.search("gizmo")
     read_only = tmp_path / "read-only"
     read_only.mkdir()
     read_only.chmod(0o500)
@@ -727,7 +742,8 @@ def test_an_unreadable_cache_file_is_rebuilt(tmp_path: Path, course_copy: Path) 
     (cache / search.CACHE_NAME).mkdir()  # a folder where the file should be: cannot be read or replaced
     build = Builds([course_copy])
     index = open_index(cache, course_copy, build)
-    assert not index.from_cache and index.search("gizmo")
+    assert not index.from_cache
+    assert index.search("gizmo")
 
 
 def test_load_problems_are_kept_as_notices(tmp_path: Path, course_copy: Path) -> None:
@@ -739,9 +755,11 @@ def test_load_problems_are_kept_as_notices(tmp_path: Path, course_copy: Path) ->
     dirs = course_dirs([course_copy, broken], builtin=False)
     first = SearchIndex.load_or_build(cache, dirs, build)
     second = SearchIndex.load_or_build(cache, dirs, build)
-    assert second.from_cache and build.calls == 1
+    assert second.from_cache
+    assert build.calls == 1
     assert first.notices == second.notices
-    assert len(first.notices) == 1 and "50-broken.toml" in first.notices[0]
+    assert len(first.notices) == 1
+    assert "50-broken.toml" in first.notices[0]
     assert second.search("gizmo")
 
 
@@ -765,6 +783,7 @@ def test_the_built_in_course_from_the_cache_answers_like_a_fresh_build(tmp_path:
 
     SearchIndex.load_or_build(cache, course_dirs(), build)
     cached = SearchIndex.load_or_build(cache, course_dirs(), build)
-    assert cached.from_cache and len(calls) == 1
+    assert cached.from_cache
+    assert len(calls) == 1
     for query, _ in QUERIES[::7]:
         assert cached.search(query, limit=3) == index.search(query, limit=3)
