@@ -533,7 +533,12 @@ class SearchIndex:
         return sorted(self.vocab[vid] for vid in words_)
 
     def suggest(self, query: str, n: int = 5) -> list[str]:
-        """Up to ``n`` terms closest to ``query`` in spelling, for a "no match" message."""
+        """Up to ``n`` terms closest to ``query`` in spelling, for a "no match" message.
+
+        Shared letter pairs (Dice over bigrams), not :func:`lessons.spelling.closest`, on
+        purpose: a query that matched nothing is often a few words against a longer name
+        ("kenesis shard" for "Kinesis Shard Capacity"), which an edit distance between
+        whole spellings scores as far apart."""
         wanted = words(query)
         if not wanted:
             return []
