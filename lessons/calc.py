@@ -50,6 +50,8 @@ import re
 from dataclasses import dataclass
 from fractions import Fraction
 
+from lessons.numerals import format_number, simplest
+
 MAX_LENGTH = 500
 MAX_DEPTH = 50
 MAX_MAGNITUDE = 10**100
@@ -149,7 +151,8 @@ def _tokenize(text: str) -> list[_Token]:
         ch = ch.translate(_TRANSLATE)
         if ch in "0123456789" or (ch == "." and i + 1 < n and text[i + 1] in "0123456789"):
             match = _NUMBER.match(text, i)
-            assert match is not None and match.end() > i
+            assert match is not None
+            assert match.end() > i
             tokens.append(_Token("num", match.group(), column, _number(match, column)))
             i = match.end()
             continue
@@ -468,27 +471,6 @@ def _finish(q: _Quantity) -> CalcResult:
             if abs(q.mag) >= factor:
                 unit = name
         amount = q.mag / UNITS[unit]
-    value = _simplify(amount)
-    text = format_number(value)
+    value = simplest(amount)
+    text = format_number(value)  # no "," between thousands: a result can be typed back in
     return CalcResult(value, unit, f"{text} {unit}" if unit else text)
-
-
-def _simplify(amount: Number) -> int | float:
-    if isinstance(amount, Fraction):
-        if amount.denominator == 1:
-            return int(amount)
-        return float(amount)
-    if amount == 0:
-        return 0
-    if amount.is_integer() and abs(amount) < 2**53:
-        return int(amount)
-    return amount
-
-
-def format_number(value: int | float) -> str:
-    """A number as the calculator shows it: whole numbers in full, others to 12 significant digits."""
-    if isinstance(value, int):
-        return str(value)
-    if value == 0:
-        return "0"
-    return f"{value:.12g}"

@@ -118,6 +118,10 @@ def claims(course: Course) -> dict[int, list[tuple[str, str]]]:
 
 
 def _similar(word: str, vocabulary: set[str]) -> bool:
+    """Does ``vocabulary`` keep ``word`` of the notes in some form? Shared letters
+    (difflib's ratio) rather than :func:`lessons.spelling.closest`'s typos, on purpose:
+    a rewrite joins and splits words ("commit" is kept in "CodeCommit", "256kb" in
+    "256 KB"), which an edit distance counts as many typos."""
     if word in vocabulary:
         return True
     if any(v.startswith(word) or word.startswith(v) for v in vocabulary if len(v) >= 4 and len(word) >= 4):

@@ -1,16 +1,10 @@
-"""The course's formulas: the capacity numbers the exam expects you to work out by hand.
+"""The course's formulas as the calculator panel, ``awstutor calc`` and the quiz see them.
 
-Each formula is a pure function returning a :class:`Result`: the value, its
-unit, the worked steps written the way the notes write them (ASCII ``*`` and
-``/``, so they show on any terminal: ``"(16 / 2) * (12 / 4) = 24 RCU"``) and any
-warnings. Invalid input (a negative, NaN or infinite number, zero where zero
-means nothing, something absurdly large, a size beyond a hard AWS limit, an
-unknown choice) raises :class:`FormulaError` with a one-line message.
-
-:data:`FORMULAS` describes every formula (command-line name, title, parameters
-with label, type, default, choices, help and realistic sample values, the
-function, the unit and the course entry it belongs to), so the calculator panel
-can build its forms and the quiz can ask numeric questions generically::
+:data:`FORMULAS` describes every calculation of :mod:`lessons.capacity`
+(command-line name, title, parameters with label, type, default, choices, help and
+realistic sample values, the function, the unit and the course entry it belongs
+to), so the calculator panel can build its forms and the quiz can ask numeric
+questions generically::
 
     formula = FORMULAS["rcu"]
     args = formula.sample(rng)        # {"item_kb": 6, "reads": 10, "per": "second", ...}
@@ -18,415 +12,40 @@ can build its forms and the quiz can ask numeric questions generically::
     formula(**args).value             # 20
     formula(**formula.coerce({"item_kb": "6", "reads": "10"}))  # text from a form
 
-Arithmetic is exact (fractions), so roundings never suffer from binary
-floating point: ``4.5 KB`` rounds up to 5 KB, ``120 / 60 * 2`` is exactly 4.
+A formula returns a :class:`~lessons.capacity.Result` and refuses bad input with a
+:class:`~lessons.capacity.FormulaError` (both importable from here too).
 """
 
 from __future__ import annotations
 
-import math
 import re
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
-from decimal import Decimal
+from dataclasses import dataclass
 from fractions import Fraction
 from typing import TYPE_CHECKING, Any
+
+from lessons.capacity import (
+    MAX_INPUT,
+    FormulaError,
+    Result,
+    batch_get_calls,
+    batch_write_calls,
+    choice_of,
+    kinesis_shards,
+    lambda_concurrency,
+    partitions,
+    rcu,
+    s3_prefixes,
+    stream_concurrency,
+    wcu,
+    xray_traces,
+)
+from lessons.numerals import format_step, simplest
 
 if TYPE_CHECKING:
     import random
 
-#: The largest number any formula accepts: far beyond any real table, stream or
-#: bucket, small enough that every step stays readable.
-MAX_INPUT = 10**12
-
-ITEM_MAX_KB = 400  # DynamoDB item size limit (notes line 998; again for batches, line 1052)
-LAMBDA_TIMEOUT_MS = 900_000  # maximum execution time, 900 seconds (notes line 973)
-LAMBDA_CONCURRENCY_LIMIT = 1000  # default concurrent executions per account and region (notes lines 942, 976)
-BATCH_MAX_KB = 16 * 1024  # BatchWriteItem and BatchGetItem: up to 16 MB per call (notes lines 1051, 1061)
-
-
-class FormulaError(ValueError):
-    """Input a formula cannot work with; the message is one user-facing line."""
-
-
-@dataclass(frozen=True, slots=True)
-class Result:
-    """A formula's answer: ``value`` in ``unit``, the worked ``steps`` (the last one is the
-    calculation itself) and ``warnings`` (a soft limit exceeded, say)."""
-
-    value: int | float
-    unit: str
-    steps: list[str]
-    warnings: list[str] = field(default_factory=list)
-
-    def as_dict(self) -> dict[str, Any]:
-        """The JSON shape of ``awstutor calc --json``: warnings only when there are any."""
-        data: dict[str, Any] = {"result": self.value, "unit": self.unit, "steps": list(self.steps)}
-        if self.warnings:
-            data["warnings"] = list(self.warnings)
-        return data
-
-    @property
-    def text(self) -> str:
-        """The value with its unit: ``"24 RCU"``."""
-        return f"{_fmt(Fraction(str(self.value)))} {_unit(self.value, self.unit)}"
-
-
-# ------------------------------------------------------------------ input checks
-
-
-def _fraction(value: object, label: str) -> Fraction:
-    if isinstance(value, bool) or not isinstance(value, int | float | Fraction | Decimal):
-        raise FormulaError(f"{label} must be a number, not {value!r}")
-    if isinstance(value, float):
-        if math.isnan(value):
-            raise FormulaError(f"{label} must be a number, not NaN")
-        if math.isinf(value):
-            raise FormulaError(f"{label} must be a finite number")
-        return Fraction(repr(value))  # the decimal the user wrote: 4.1, not 4.0999999999999996447...
-    if isinstance(value, Decimal):
-        if value.is_nan():
-            raise FormulaError(f"{label} must be a number, not NaN")
-        if value.is_infinite():
-            raise FormulaError(f"{label} must be a finite number")
-        if abs(value.adjusted()) > 100:
-            raise FormulaError(f"{label} is out of range (got {value:.3g})")
-    return Fraction(value)
-
-
-def _number(
-    value: object,
-    label: str,
-    *,
-    positive: bool = False,
-    whole: bool = False,
-    at_most: int = MAX_INPUT,
-) -> Fraction:
-    """``value`` as an exact fraction, checked: not negative (not zero if ``positive``), at most ``at_most``."""
-    x = _fraction(value, label)
-    got = f" (got {_fmt(x)})" if abs(x) <= MAX_INPUT else ""
-    if x < 0:
-        raise FormulaError(f"{label} cannot be negative{got}")
-    if positive and x == 0:
-        raise FormulaError(f"{label} must be more than 0")
-    if x > at_most:
-        raise FormulaError(f"{label} is too large (at most {at_most:,})")
-    if whole and x.denominator != 1:
-        raise FormulaError(f"{label} must be a whole number{got}")
-    return x
-
-
-def _choice(value: object, label: str, choices: tuple[str, ...]) -> str:
-    text = value.strip().lower() if isinstance(value, str) else None
-    if text not in choices:
-        raise FormulaError(f"{label} must be one of {', '.join(choices)} (got {value!r})")
-    return text
-
-
-def _flag(value: object, label: str) -> bool:
-    if not isinstance(value, bool):
-        raise FormulaError(f"{label} must be true or false (got {value!r})")
-    return value
-
-
-def _item_kb(value: object) -> Fraction:
-    size = _number(value, "item size (KB)", positive=True)
-    if size > ITEM_MAX_KB:
-        raise FormulaError(f"a DynamoDB item is at most {ITEM_MAX_KB} KB (got {_fmt(size)} KB)")
-    return size
-
-
-# ------------------------------------------------------------------ step text
-
-
-def _fmt(x: Fraction) -> str:
-    """A number in a step: ``8``, ``4.5``, ``0.05``; ``~0.8333`` when it has no short exact decimal."""
-    if x.denominator == 1:
-        return str(x.numerator)
-    d = x.denominator
-    for p in (2, 5):
-        while d % p == 0:
-            d //= p
-    if d == 1:
-        exact = format((Decimal(x.numerator) / Decimal(x.denominator)).normalize(), "f")
-        if len(exact.partition(".")[2]) <= 6:
-            return exact
-    approx = float(x)
-    if abs(approx) < 1:
-        return "~" + f"{approx:.4g}"
-    return "~" + f"{approx:.3f}".rstrip("0").rstrip(".")
-
-
-def _rounded_up(raw: Fraction, unit: str) -> tuple[int, str]:
-    """The whole number at or above ``raw`` and the end of a step: ``"= 24 RCU"`` or ``"= 7.5, rounded up to 8 RCU"``."""
-    value = math.ceil(raw)
-    unit = _unit(value, unit)
-    if raw == value:
-        return value, f"= {value} {unit}"
-    return value, f"= {_fmt(raw)}, rounded up to {value} {unit}"
-
-
-def _ceiling(expression: str, quotient: Fraction) -> tuple[int, str]:
-    """``CEILING(2500 / 1000) = CEILING(2.5) = 3`` as (value, text)."""
-    value = math.ceil(quotient)
-    if quotient == value:
-        return value, f"CEILING({expression}) = {value}"
-    return value, f"CEILING({expression}) = CEILING({_fmt(quotient)}) = {value}"
-
-
-_SINGULAR = {
-    "calls": "call",
-    "shards": "shard",
-    "partitions": "partition",
-    "prefixes": "prefix",
-    "concurrent executions": "concurrent execution",
-}
-
-
-def _unit(value: float, unit: str) -> str:
-    """``unit`` as it reads after ``value``: "1 shard", "2 shards"."""
-    return _SINGULAR.get(unit, unit) if value == 1 else unit
-
-
-def _plural(count: int, singular: str, plural: str) -> str:
-    return f"{count} {singular if count == 1 else plural}"
-
-
-def _simplify(x: Fraction) -> int | float:
-    return int(x) if x.denominator == 1 else float(x)
-
-
-# ------------------------------------------------------------------ DynamoDB
-
-
-def rcu(item_kb: float, reads: float, per: str = "second", consistency: str = "strong") -> Result:
-    """DynamoDB read capacity units (notes lines 1021-1026; transactional 2x, line 1101).
-
-    The item size rounds up to the next 4 KB; a per-minute rate is divided by
-    60; one RCU serves one strongly consistent read, or two eventually
-    consistent reads, per second of up to 4 KB; a transactional read costs twice
-    a strongly consistent one. The total rounds up to a whole unit.
-    """
-    size = _item_kb(item_kb)
-    count = _number(reads, "reads")
-    per = _choice(per, "per", ("second", "minute"))
-    consistency = _choice(consistency, "consistency", ("strong", "eventual", "transactional"))
-
-    units = math.ceil(size / 4)
-    kb = units * 4
-    steps = []
-    if kb != size:
-        steps.append(f"Item size: {_fmt(size)} KB rounds up to the next multiple of 4 KB: {kb} KB")
-    else:
-        steps.append(f"Item size: {kb} KB = {_plural(units, 'unit', 'units')} of 4 KB")
-    rate = count
-    shown = _fmt(count)
-    if per == "minute":
-        rate = count / 60
-        steps.append(f"Rate: {shown} reads per minute / 60 = {_fmt(rate)} reads per second")
-        shown = f"{shown} / 60"
-    if consistency == "strong":
-        steps.append("Strongly consistent: 1 RCU = 1 read per second of up to 4 KB")
-        raw, expression = rate * units, f"{shown} * {kb} KB / 4 KB"
-    elif consistency == "eventual":
-        steps.append("Eventually consistent: 1 RCU = 2 reads per second of up to 4 KB, so halve the reads")
-        raw, expression = rate / 2 * units, f"({shown} / 2) * ({kb} / 4)"
-    else:
-        steps.append("Transactional: 2x the RCU of strongly consistent reads")
-        raw, expression = 2 * rate * units, f"2 * ({shown} * {kb} KB / 4 KB)"
-    value, total = _rounded_up(raw, "RCU")
-    steps.append(f"{expression} {total}")
-    return Result(value, "RCU", steps)
-
-
-def wcu(item_kb: float, writes: float, per: str = "second", transactional: bool = False) -> Result:
-    """DynamoDB write capacity units (notes lines 1011-1016; transactional 2x, line 1101).
-
-    The item size rounds up to the next 1 KB; a per-minute rate is divided by
-    60; one WCU serves one write per second of up to 1 KB; a transactional write
-    costs twice a standard one. The total rounds up to a whole unit.
-    """
-    size = _item_kb(item_kb)
-    count = _number(writes, "writes")
-    per = _choice(per, "per", ("second", "minute"))
-    transactional = _flag(transactional, "transactional")
-
-    units = math.ceil(size)
-    steps = []
-    if units != size:
-        steps.append(f"Item size: {_fmt(size)} KB rounds up to the next KB: {units} KB")
-    else:
-        steps.append(f"Item size: {units} KB = {_plural(units, 'unit', 'units')} of 1 KB")
-    rate = count
-    shown = _fmt(count)
-    if per == "minute":
-        rate = count / 60
-        steps.append(f"Rate: {shown} writes per minute / 60 = {_fmt(rate)} writes per second")
-        shown = f"{shown} / 60"
-    if transactional:
-        steps.append("Transactional: 2x the WCU of standard writes")
-        raw, expression = 2 * rate * units, f"2 * ({shown} * {units})"
-    else:
-        steps.append("Standard writes: 1 WCU = 1 write per second of up to 1 KB")
-        raw, expression = rate * units, f"{shown} * {units}"
-    value, total = _rounded_up(raw, "WCU")
-    steps.append(f"{expression} {total}")
-    return Result(value, "WCU", steps)
-
-
-def partitions(rcu: float, wcu: float, size_gb: float) -> Result:
-    """DynamoDB partitions (notes lines 1029-1030): ``CEILING(MAX(RCU / 3000 + WCU / 1000, size / 10 GB))``, at least 1."""
-    reads = _number(rcu, "RCU")
-    writes = _number(wcu, "WCU")
-    size = _number(size_gb, "table size (GB)")
-    capacity = reads / 3000 + writes / 1000
-    by_size = size / 10
-    raw = max(capacity, by_size)
-    value = max(1, math.ceil(raw))
-    steps = [
-        f"By capacity: ({_fmt(reads)} / 3000) + ({_fmt(writes)} / 1000) = {_fmt(capacity)}",
-        f"By size: {_fmt(size)} GB / 10 GB = {_fmt(by_size)}",
-    ]
-    total = f"Total partitions = CEILING(MAX({_fmt(capacity)}, {_fmt(by_size)})) = {math.ceil(raw)}"
-    if math.ceil(raw) < 1:
-        total += ", but a table has at least 1 partition"
-    steps.append(total)
-    return Result(value, "partitions", steps)
-
-
-def batch_write_calls(items: int, item_kb: float = 1) -> Result:
-    """BatchWriteItem calls needed (notes lines 1050-1052): up to 25 items and 16 MB per call."""
-    return _batch("BatchWriteItem", 25, items, item_kb)
-
-
-def batch_get_calls(items: int, item_kb: float = 1) -> Result:
-    """BatchGetItem calls needed (notes line 1061): up to 100 items and 16 MB per call."""
-    return _batch("BatchGetItem", 100, items, item_kb)
-
-
-def _batch(api: str, limit: int, items: object, item_kb: object) -> Result:
-    count = _number(items, "items", whole=True)
-    size = _item_kb(item_kb)
-    by_size = math.floor(BATCH_MAX_KB / size)
-    per_call = min(limit, by_size)
-    steps = [
-        f"{api}: up to {limit} items and up to 16 MB per call",
-        f"By size: FLOOR(16 MB / {_fmt(size)} KB) = FLOOR({BATCH_MAX_KB} KB / {_fmt(size)} KB) = {by_size} items",
-        f"Items per call = MIN({limit}, {by_size}) = {per_call}",
-    ]
-    value, text = _ceiling(f"{_fmt(count)} / {per_call}", count / per_call)
-    steps.append(f"Calls = {text} {_unit(value, 'calls')}")
-    return Result(value, "calls", steps)
-
-
-# ------------------------------------------------------------------ other services
-
-
-def kinesis_shards(in_mb: float, in_records: float, out_mb: float) -> Result:
-    """Kinesis Data Streams shards (added: the notes' Kinesis passage is illegible, line 833).
-
-    Per shard: 1 MB/s or 1,000 records/s in, 2 MB/s out; the stream needs
-    enough shards for each of the three, and at least one.
-    """
-    volume = _number(in_mb, "incoming MB/s")
-    records = _number(in_records, "incoming records/s")
-    reads = _number(out_mb, "outgoing MB/s")
-    a, by_volume = _ceiling(f"{_fmt(volume)} MB/s / 1 MB/s", volume)
-    b, by_records = _ceiling(f"{_fmt(records)} records/s / 1000 records/s", records / 1000)
-    c, by_reads = _ceiling(f"{_fmt(reads)} MB/s / 2 MB/s", reads / 2)
-    value = max(1, a, b, c)
-    total = f"Shards = MAX({a}, {b}, {c}) = {_plural(max(a, b, c), 'shard', 'shards')}"
-    if max(a, b, c) < 1:
-        total += "; a stream has at least 1 shard"
-    steps = [
-        "Each shard takes 1 MB/s or 1000 records/s in, and serves 2 MB/s out",
-        f"Writes by volume: {by_volume}",
-        f"Writes by records: {by_records}",
-        f"Reads: {by_reads}",
-        total,
-    ]
-    return Result(value, "shards", steps)
-
-
-def s3_prefixes(gets: float, puts: float) -> Result:
-    """S3 prefixes needed (notes line 294): 5,500 GET/HEAD and 3,500 PUT/COPY/POST/DELETE per second per prefix."""
-    g = _number(gets, "GET/HEAD requests per second")
-    p = _number(puts, "PUT/COPY/POST/DELETE requests per second")
-    a, by_gets = _ceiling(f"{_fmt(g)} / 5500", g / 5500)
-    b, by_puts = _ceiling(f"{_fmt(p)} / 3500", p / 3500)
-    value = max(1, a, b)
-    total = f"Prefixes = MAX({a}, {b}) = {_plural(max(a, b), 'prefix', 'prefixes')}"
-    if max(a, b) < 1:
-        total += "; every key has at least 1 prefix"
-    steps = [
-        "Each prefix serves at least 5500 GET/HEAD and 3500 PUT/COPY/POST/DELETE requests per second",
-        f"GET/HEAD: {by_gets}",
-        f"PUT/COPY/POST/DELETE: {by_puts}",
-        total,
-    ]
-    return Result(value, "prefixes", steps)
-
-
-def xray_traces(rps: float) -> Result:
-    """Traces per second X-Ray records with the default rule (notes lines 705-707).
-
-    The first request each second (the reservoir) plus 5% of the additional
-    requests (the rate): ``MIN(rps, 1) + 0.05 * MAX(rps - 1, 0)``.
-    """
-    rate = _number(rps, "requests per second")
-    reservoir = min(rate, Fraction(1))
-    extra = max(rate - 1, Fraction(0))
-    sampled = extra / 20
-    total = reservoir + sampled
-    steps = [
-        f"Reservoir, the first request each second: MIN({_fmt(rate)}, 1) = {_fmt(reservoir)}",
-        f"Rate, 5% of the additional requests: 0.05 * MAX({_fmt(rate)} - 1, 0) = {_fmt(sampled)}",
-        f"Traces = {_fmt(reservoir)} + {_fmt(sampled)} = {_fmt(total)} traces per second",
-    ]
-    return Result(_simplify(total), "traces/s", steps)
-
-
-def lambda_concurrency(rps: float, duration_ms: float) -> Result:
-    """Concurrent Lambda executions (notes lines 947-948; limit 1,000, lines 942 and 976).
-
-    Concurrency = requests per second * duration in seconds, rounded up; a
-    warning above the default account limit of 1,000. The duration is at most
-    the 900-second timeout (line 973).
-    """
-    rate = _number(rps, "requests per second")
-    duration = _number(duration_ms, "duration (ms)", positive=True, at_most=LAMBDA_TIMEOUT_MS)
-    value, total = _rounded_up(rate * duration / 1000, "concurrent executions")
-    steps = [
-        "Concurrency = requests per second * duration in seconds",
-        f"{_fmt(rate)} * {_fmt(duration)} ms / 1000 {total}",
-    ]
-    return Result(value, "concurrent executions", steps, _over_limit(value))
-
-
-def stream_concurrency(shards: int, parallelization: int = 1) -> Result:
-    """Concurrent Lambda invocations reading a Kinesis or DynamoDB stream (notes lines 889-890).
-
-    One invocation per shard at a time; with a parallelization factor, up to 10
-    batches per shard at once: ``shards * parallelization``.
-    """
-    count = _number(shards, "shards", positive=True, whole=True)
-    factor = _number(parallelization, "parallelization factor", positive=True, whole=True, at_most=10)
-    value = int(count * factor)
-    steps = [
-        "One Lambda invocation per shard at a time; a parallelization factor (1 to 10) processes that many batches per shard at once",
-        f"{_fmt(count)} * {_fmt(factor)} = {value} {_unit(value, 'concurrent executions')}",
-    ]
-    return Result(value, "concurrent executions", steps, _over_limit(value))
-
-
-def _over_limit(value: int) -> list[str]:
-    if value <= LAMBDA_CONCURRENCY_LIMIT:
-        return []
-    return [
-        f"{value} concurrent executions is above the default limit of {LAMBDA_CONCURRENCY_LIMIT} per account "
-        "and region: ask AWS for an increase, or expect throttling"
-    ]
-
+__all__ = ["FORMULAS", "Formula", "FormulaError", "Param", "Result", "find"]
 
 # ------------------------------------------------------------------ registry
 
@@ -472,7 +91,7 @@ class Param:
                 return False
             raise FormulaError(f"{self.label} must be yes or no (got {raw!r})")
         if self.type is str:
-            return _choice(text, self.label, self.choices) if self.choices else text
+            return choice_of(text, self.label, self.choices) if self.choices else text
         plain = text.replace(",", "").replace("_", "")
         if not _DECIMAL.fullmatch(plain):
             if plain.lower().lstrip("+-") in ("nan", "inf", "infinity"):
@@ -483,7 +102,7 @@ class Param:
             raise FormulaError(f"{self.label} must be a whole number (got {raw!r})")
         if abs(number) > MAX_INPUT:
             raise FormulaError(f"{self.label} is too large (at most {MAX_INPUT:,}; got {raw.strip()})")
-        return _simplify(number)
+        return simplest(number)
 
 
 @dataclass(frozen=True, slots=True)
@@ -551,7 +170,7 @@ class Formula:
 
 def _q(value: Any) -> str:
     """A number as a question shows it: 4.5, 1000."""
-    return _fmt(Fraction(str(value))) if not isinstance(value, Fraction) else _fmt(value)
+    return format_step(Fraction(str(value))) if not isinstance(value, Fraction) else format_step(value)
 
 
 def _ask_rcu(a: Mapping[str, Any]) -> str:

@@ -13,8 +13,9 @@ Rules, per question type:
   leading "the/a/an". The question's ``accept`` list is accepted too, and an
   acronym for its full form and the reverse ("ENI" for "Elastic Network
   Interface") when an acronym map is given, unless the question itself shows it. A small typo is forgiven
-  (Damerau-Levenshtein distance 1 for answers of 4-8 letters, 2 for longer
-  ones; none for shorter answers or acronyms; the first letter must be right;
+  (:func:`lessons.spelling.osa_distance` 1 for answers of 4-8 letters, 2 for longer
+  ones, a swap of two neighbouring letters counting as one; none for shorter
+  answers or acronyms; the first letter must be right;
   never when the answer given is exactly another term of the course), and the
   note says so. Numbers
   must match exactly: "3 seconds" is not "30 seconds". Strict where it matters: a
@@ -34,10 +35,10 @@ import unicodedata
 from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass
 
-from rapidfuzz.distance import DamerauLevenshtein
-
 from lessons import markup
 from lessons.model import Question
+from lessons.numerals import format_number
+from lessons.spelling import osa_distance
 
 __all__ = [
     "Grade",
@@ -76,7 +77,9 @@ def _clean(text: str) -> str:
 
 
 def key(text: str) -> str:
-    """What two answers must share to be the same: letters and digits only, case folded."""
+    """What two typed answers must share to be the same: letters and digits only, case
+    and Unicode folded. Stricter than :func:`lessons.markup.fold` (choices and names) on
+    purpose: a learner typing "sse kms" or "ci cd" means "SSE-KMS" and "CI/CD"."""
     return "".join(ch for ch in _clean(text).casefold() if ch.isalnum())
 
 
@@ -150,7 +153,7 @@ def parse_number(response: object) -> float | None:
         return value if math.isfinite(value) else None
     if not isinstance(response, str) or len(response) > _MAX_NUMBER_TEXT:
         return None
-    text = unicodedata.normalize("NFKC", markup.plain(response)).strip()
+    text = _clean(response)
     # "1 000" and "1_000": a space or underscore between digit groups is a separator.
     text = re.sub(r"(?<=\d)[ _](?=\d{3}(?!\d))", "", text)
     match = _NUMERIC.match(text)
@@ -171,13 +174,6 @@ def parse_number(response: object) -> float | None:
     if match.group("sign") in ("-", "\u2212"):
         value = -value
     return value if math.isfinite(value) else None
-
-
-def format_number(value: float) -> str:
-    """A number as a learner would write it: "1,000", "3.8", "0.5"."""
-    if value == int(value) and abs(value) < 1e15:
-        return f"{int(value):,}"
-    return f"{value:,.10g}"
 
 
 # --------------------------------------------------------------------------- grading
@@ -226,14 +222,10 @@ def _grade_single(question: Question, response: object) -> Grade:
     given = _given_text(response)
     if not isinstance(response, str) or not response.strip():
         return Grade(False, expected, given, "No answer given.")
-    right = _same_choice(response, str(question.answer))
-    if not right and not any(_same_choice(response, c) for c in question.choices):
+    right = markup.fold(response) == markup.fold(str(question.answer))
+    if not right and not any(markup.fold(response) == markup.fold(c) for c in question.choices):
         return Grade(False, expected, given, "That is not one of the choices.")
     return Grade(right, expected, given)
-
-
-def _same_choice(a: str, b: str) -> bool:
-    return " ".join(markup.plain(a).casefold().split()) == " ".join(markup.plain(b).casefold().split())
 
 
 def _grade_multi(question: Question, response: object) -> Grade:
@@ -248,12 +240,8 @@ def _grade_multi(question: Question, response: object) -> Grade:
     given = "; ".join(markup.plain(p) for p in picked)
     if not picked:
         return Grade(False, expected, given, "No answer given.")
-
-    def norm(text: str) -> str:
-        return " ".join(markup.plain(text).casefold().split())
-
-    want = {norm(a) for a in answers}
-    got = {norm(p) for p in picked}
+    want = {markup.fold(a) for a in answers}
+    got = {markup.fold(p) for p in picked}
     if got == want:
         return Grade(True, expected, given)
     hits = len(got & want)
@@ -274,9 +262,9 @@ def _grade_truefalse(question: Question, response: object) -> Grade:
 
 def _grade_numeric(question: Question, response: object) -> Grade:
     answer = float(question.answer)  # type: ignore[arg-type]
-    expected = format_number(answer)
+    expected = format_number(answer, grouped=True)
     if question.tolerance:
-        expected += f" (\u00b1{format_number(question.tolerance)})"
+        expected += f" (\u00b1{format_number(question.tolerance, grouped=True)})"
     given = _given_text(response)
     value = parse_number(response)
     if value is None:
@@ -381,10 +369,7 @@ def _grade_typed(
                 continue
             want = key(candidate)
             # Same first letter: a slip of the finger, not a missing word ("record" for "A record").
-            if any(
-                got[:1] == want[:1] and DamerauLevenshtein.distance(got, want, score_cutoff=allowed) <= allowed
-                for got in got_keys
-            ):
+            if any(got[:1] == want[:1] and osa_distance(got, want, allowed) <= allowed for got in got_keys):
                 return Grade(True, expected, given, f"Accepted with a typo: the answer is {expected}.")
     if number_mismatch or (_numbers(expected) and _numbers(expected) != got_numbers and got_numbers):
         return Grade(False, expected, given, "The numbers do not match.")

@@ -4,6 +4,8 @@
 ```!Ref```      code: a command, API, header or file name.
 
 Both are kept deliberately tiny so course files stay readable as plain text.
+:func:`plain` and :func:`fold` are the one way the course layer takes markup off a
+text and compares texts. Plain ``re``: ``awstutor lookup`` imports this.
 """
 
 from __future__ import annotations
@@ -33,8 +35,24 @@ def spans(text: str) -> Iterator[tuple[SpanKind, str]]:
 
 
 def plain(text: str) -> str:
-    """The text with its markup removed."""
-    return "".join(piece for _, piece in spans(text))
+    """The text with its markup removed (most texts have none: returned as they are)."""
+    if "{{" not in text and "`" not in text:
+        return text
+    return _TOKEN.sub(_unmarked, text)
+
+
+def _unmarked(match: re.Match[str]) -> str:
+    return match.group(1) or match.group(2)
+
+
+def fold(text: str) -> str:
+    """What two texts share when they say the same thing: markup removed, case folded,
+    spaces made single ("Elastic  Network {{Interface}}" -> "elastic network interface").
+
+    Choices, names and definitions compare this way; typed answers compare by the
+    stricter :func:`lessons.grading.key`, which drops punctuation too.
+    """
+    return " ".join(plain(text).casefold().split())
 
 
 def key_numbers(text: str) -> list[str]:

@@ -43,7 +43,8 @@ QUESTION_ORIGINS: tuple[str, ...] = ("notes", "curated")  # allowed in topic fil
 # Exam-style scenario questions live in a course folder's scenarios/ subfolder (ids "topic/s/slug").
 SCENARIO = "scenario"
 # The question bank also makes "generated" questions from the entries; never valid in a file.
-ALL_QUESTION_ORIGINS: tuple[str, ...] = (*QUESTION_ORIGINS, SCENARIO, "generated")
+GENERATED = "generated"
+ALL_QUESTION_ORIGINS: tuple[str, ...] = (*QUESTION_ORIGINS, SCENARIO, GENERATED)
 UPDATE_KINDS: tuple[str, ...] = ("update", "correction")
 
 

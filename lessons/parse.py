@@ -11,7 +11,6 @@ from __future__ import annotations
 import math
 import re
 import tomllib
-from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
@@ -31,6 +30,7 @@ from lessons.model import (
     Topic,
     Update,
 )
+from lessons.spelling import closest
 
 MAX_FILE_BYTES = 4 * 1024 * 1024  # a topic file is ~100 KB; anything this big is not one
 MAX_DEPTH = 8  # entries nested in entries: the course uses 4
@@ -107,7 +107,7 @@ class _FileParser:
     def check_keys(self, table: dict, path: tuple, allowed: dict[str, bool], what: str) -> None:
         for key in table:
             if key not in allowed:
-                close = _closest(key, allowed)
+                close = closest(key, allowed)
                 hint = f" (did you mean '{close}'?)" if close else ""
                 raise self.fail(self.loc.key(path, key), f"unknown key '{key}' in {what}{hint}")
         for key, required in allowed.items():
@@ -428,17 +428,17 @@ class _FileParser:
         if qtype in ("single", "multi"):
             if not 2 <= len(choices) <= 6:
                 raise self.fail(self.loc.key(path, "choices"), f"{what} needs 2 to 6 choices")
-            wanted = [answer] if qtype == "single" else answer
             if qtype == "single" and not isinstance(answer, str):
                 raise self.fail(answer_line, f"'answer' of single-choice {what} must be one of its choices")
             if qtype == "multi" and (not isinstance(answer, list) or len(answer) < 2):
                 raise self.fail(answer_line, f"'answer' of multiple-choice {what} must list 2 or more choices")
+            wanted: list[str] = [answer] if isinstance(answer, str) else answer
             missing = [a for a in wanted if a not in choices]
             if missing:
                 raise self.fail(answer_line, f"answer {missing[0]!r} of {what} is not among its choices")
             if qtype == "multi" and len(wanted) >= len(choices):
                 raise self.fail(answer_line, f"{what} needs at least one wrong choice")
-            answer = answer if qtype == "single" else tuple(answer)
+            value: str | bool | float | tuple[str, ...] = wanted[0] if qtype == "single" else tuple(wanted)
         else:
             if choices:
                 raise self.fail(self.loc.key(path, "choices"), f"{qtype} {what} takes no choices")
@@ -449,7 +449,7 @@ class _FileParser:
             if qtype == "numeric":
                 if isinstance(answer, bool) or not isinstance(answer, (int, float)) or not math.isfinite(answer):
                     raise self.fail(answer_line, f"'answer' of numeric {what} must be a number")
-                answer = float(answer)
+            value = float(answer) if qtype == "numeric" else answer
         if isinstance(tolerance, bool) or not isinstance(tolerance, (int, float)) or tolerance < 0:
             raise self.fail(self.loc.key(path, "tolerance"), f"'tolerance' of {what} must be a number >= 0")
         entry_id = entry if "/" in entry else f"{topic_id}/{entry}"
@@ -457,7 +457,7 @@ class _FileParser:
         reasons = self.texts(raw, path, "reasons", what)
         sources = self.sources(raw, path, what)
         if scenario:
-            self.check_scenario(raw, path, what, qtype, choices, answer, reasons, prompt, task)
+            self.check_scenario(raw, path, what, qtype, choices, value, reasons, prompt, task)
         elif reasons:
             raise self.fail(self.loc.key(path, "reasons"), f"'reasons' are for scenario questions only ({what})")
         return Question(
@@ -468,7 +468,7 @@ class _FileParser:
             type=qtype,
             prompt=prompt,
             choices=choices,
-            answer=answer,
+            answer=value,
             accept=accept,
             tolerance=float(tolerance),
             explain=explain,
@@ -585,10 +585,3 @@ def _toml(text: str, path: Path) -> dict[str, Any]:
         detail = _TOML_POS.sub("", message).strip()
         column = f" at column {match.group(2)}" if match else ""
         raise LessonError(path, line, f"TOML syntax: {detail}{column}") from None
-
-
-def _closest(word: str, options: Iterable[str]) -> str | None:
-    import difflib
-
-    found = difflib.get_close_matches(word, list(options), n=1, cutoff=0.6)
-    return found[0] if found else None

@@ -40,8 +40,10 @@ from typing import TypeVar
 from lessons import markup
 from lessons.bank import QuestionBank
 from lessons.blueprint import DOMAINS, EXAM_QUESTIONS, EXAM_TIME_S, PASS_SCORE, scaled_score
-from lessons.grading import Grade, format_number
-from lessons.model import SCENARIO, Question, Topic
+from lessons.grading import Grade
+from lessons.markup import fold
+from lessons.model import GENERATED, SCENARIO, Question, Topic
+from lessons.numerals import format_number
 
 __all__ = [
     "MODES",
@@ -277,7 +279,7 @@ class _Builder:
             return "calc"
         if question.origin == SCENARIO:
             return "scenario"
-        if question.origin != "generated":
+        if question.origin != GENERATED:
             return "file"
         return _FAMILY.get(question.slug.split("-", 1)[0], "other")
 
@@ -499,35 +501,31 @@ class _Builder:
             rest = [c for c in choices if not _pinned_last(c)]
             self.rng.shuffle(rest)
             shuffled = tuple(rest + last)
-            right = {_fold(c) for c in question.correct_choices}
-            correct = tuple(c for c in shuffled if _fold(c) in right)
+            right = {fold(c) for c in question.correct_choices}
+            correct = tuple(c for c in shuffled if fold(c) in right)
             return QuizItem(question, shuffled, correct)
         if question.type == "truefalse":
             return QuizItem(question, ("True", "False"), ("True",) if question.answer else ("False",))
         if question.type == "numeric":
-            return QuizItem(question, (), (format_number(float(question.answer)),))  # type: ignore[arg-type]
+            return QuizItem(question, (), (format_number(float(question.answer), grouped=True),))  # type: ignore[arg-type]
         return QuizItem(question, (), (markup.plain(str(question.answer)),))
 
 
-def _fold(text: str) -> str:
-    return " ".join(markup.plain(text).casefold().split())
-
-
 def _pinned_last(choice: str) -> bool:
-    folded = _fold(choice)
+    folded = fold(choice)
     return folded.startswith(("all of the above", "none of the above", "both of the above"))
 
 
 def _unique_choices(question: Question) -> list[str]:
     """The choices without duplicates (case and markup ignored), the right ones kept."""
-    right = {_fold(c) for c in question.correct_choices}
+    right = {fold(c) for c in question.correct_choices}
     seen: dict[str, str] = {}
     for choice in question.choices:
-        folded = _fold(choice)
+        folded = fold(choice)
         if folded not in seen or folded in right and seen[folded] not in question.correct_choices:
             seen[folded] = choice
     for answer in question.correct_choices:  # the right answer is always offered
-        seen.setdefault(_fold(answer), answer)
+        seen.setdefault(fold(answer), answer)
     return list(seen.values())
 
 

@@ -1,21 +1,13 @@
 """The search index behind ``awstutor lookup``, the app's search box and its
 command palette.
 
-One *document* per entry (sub-entries included). Each document knows its words
-with a weight that says where they occur::
-
-    term 10 > full form, aliases 8 > definition, sub-entry terms 3
-      > notes, update callouts 2 > questions that test the entry 1.5 > topic title 1
-
-Words are cut at anything that is not a letter or digit (``lambda@edge``,
-``!Ref``, ``s3:ObjectCreated``), lower-cased and lightly stemmed (plurals);
-the course side also indexes camel-case parts (``ChangeMessageVisibility``)
-and words joined across punctuation (``sse-kms`` → ``ssekms``). Query words
-(stop words dropped; ``5pm``, ``4kb`` read as a number and its unit) match the
-vocabulary exactly, as a prefix (``visib``), as their family (``scaling`` for
-``scale``, ``retried`` for ``retry``: see :func:`family`), as an everyday
-synonym (``whole`` ~ ``entire``: :data:`SYNONYMS`, word to word only), or
-with typos: one for words of 4-7 letters, two from 8 (``visiblity``,
+One *document* per entry (sub-entries included), with its words weighted by
+where they occur and its names (:mod:`lessons.search_data` builds them; the
+words are those of :mod:`lessons.search_words`). Query words (stop words
+dropped; ``5pm``, ``4kb`` read as a number and its unit) match the vocabulary
+exactly, as a prefix (``visib``), as their family (``scaling`` for ``scale``,
+``retried`` for ``retry``), as an everyday synonym (``whole`` ~ ``entire``, word
+to word only), or with typos: one for words of 4-7 letters, two from 8 (``visiblity``,
 ``dynamdb``), measured as optimal-string-alignment distance over the words of
 about the same length whose letter sets differ by at most two per edit.
 
@@ -43,10 +35,10 @@ learner queries (``tests/lessons/search_queries.toml``; ``bench/search_eval.py``
 prints recall@1 and recall@3). Aliases in the course carry the names and
 phrasings learners type; nothing maps a query to an entry in code.
 
-Hand-made rather than rapidfuzz: importing rapidfuzz costs ~30 ms, more than
-the whole rest of a lookup, and a vocabulary of ~3,000 words needs no more than
-a length-and-letters filter and a banded edit-distance check (a typo query
-takes 1-3 ms, most queries well under 1 ms).
+Hand-made rather than a fuzzy matching library: importing rapidfuzz costs ~30 ms,
+more than the whole rest of a lookup, and a vocabulary of ~3,000 words needs no
+more than a length-and-letters filter and the banded edit distance of
+:mod:`lessons.spelling` (a typo query takes 1-3 ms, most queries well under 1 ms).
 
 The index is a handful of plain lists and dicts, so it is cached with
 :mod:`marshal` (see :meth:`SearchIndex.load_or_build`): a lookup with a valid
@@ -59,22 +51,22 @@ from __future__ import annotations
 import marshal
 import os
 import re
-import sys
-from array import array
 from bisect import bisect_left
 from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING, Any, NamedTuple
 
-from lessons.folders import code_signature, folder_signature
+from lessons.markup import plain
+from lessons.search_data import ARRAY_TYPE, W_NAME, WEIGHT_SCALE, build_data, signature, valid
+from lessons.search_words import RUN, SYNONYM_OF, camel_parts, family, query_words, stem, words
+from lessons.spelling import osa_distance
 
 if TYPE_CHECKING:  # pragma: no cover
-    from lessons.model import Course, Entry, Topic
+    from lessons.model import Course
 
-INDEX_FORMAT = 2
+__all__ = ["CACHE_NAME", "Hit", "SearchIndex", "mark", "plain"]
+
 CACHE_NAME = "search-index.marshal"
 
-# Field weights: where a word occurs in a document.
-W_TERM, W_NAME, W_DEFINITION, W_CHILD, W_NOTES, W_QUESTION, W_TOPIC = 10.0, 8.0, 3.0, 3.0, 2.0, 1.5, 1.0
 # Match qualities: how a query word matched a vocabulary word.
 Q_EXACT, Q_FAMILY, Q_TYPO1, Q_TYPO2 = 1.0, 0.8, 0.7, 0.55
 # Bonuses for a name (term, full form, alias) the query spells out.
@@ -91,47 +83,12 @@ COVERAGE_POWER = 2
 VARIANT_FACTOR = 0.98  # an acronym-rewritten query scores a shade below the literal one
 MAX_PREFIX = 200  # vocabulary words one prefix may expand to
 MAX_VARIANTS = 6
-WEIGHT_SCALE = 2  # weights are packed as whole numbers: weight × 2
 SUGGEST_CUTOFF = 0.4
-_ARRAY_TYPE = "I"  # native unsigned 32-bit ints
 
-STOP_WORDS = frozenset(
-    "a an and are as at be by can do does did for from how i in is it its me my of on or "
-    "s should stand stands t that the this to was what whats when where which who why will with "
-    "you your".split()
-)
-
-# Endings a word sheds to find its family (see :func:`family`), longest first.
-FAMILY_ENDINGS = tuple("ation ating ated ator ate ment able ible ing ion ied ies ed er or e y".split())
-# Everyday words a learner types for the course's words (each matches the
-# others of its group a shade below itself): word to word, never to an entry.
-SYNONYMS = (
-    ("several", "multiple", "many"),
-    ("whole", "entire"),
-    ("link", "url"),
-    ("login", "signin", "logon"),
-    ("another", "other"),
-    ("db", "database"),
-    ("remove", "delete"),
-    ("recover", "restore"),
-)
 # Words of topic titles that do not name the topic on their own.
 TITLE_FILLER = frozenset("advanced amazon aws elastic fundamentals group messaging on serverless".split())
 # A one-word topic name must be this topic's in at least this share of the entries that have the word.
 CONTEXT_SHARE = 0.2
-
-_RUN = re.compile(r"[^\W_]+")
-_MARK = re.compile(r"\{\{(.+?)\}\}|`([^`]+)`")
-_CAMEL_HINT = re.compile(r"[a-z][A-Z]")
-# Used only when building (or on rare words): compiled on first use by re's cache.
-_CAMEL_1 = r"([a-z0-9])([A-Z])"
-_CAMEL_2 = r"([A-Z]+)([A-Z][a-z])"
-_ACRONYM_TERM = r"^[A-Z][A-Za-z0-9]{0,2}[A-Z0-9][A-Za-z0-9]{0,4}s?$"
-_PAREN = r"\(([^()]{2,80})\)"
-_SENTENCE_END = r"(?<=[.!?])\s"
-
-
-_SYNONYM_OF = {w: tuple(o for o in group if o != w) for group in SYNONYMS for w in group}
 
 
 class Hit(NamedTuple):
@@ -148,155 +105,7 @@ class Hit(NamedTuple):
     matched: list[str]  # words of the entry the query matched (lower case, stemmed)
 
 
-# --------------------------------------------------------------------------- words
-
-
-def stem(run: str) -> str:
-    """Lower-case a word and strip a plural (``policies`` → ``policy``, ``APIs`` → ``api``).
-
-    Deliberately tiny: the same function runs on the course and on the query,
-    so all it has to be is consistent.
-    """
-    if len(run) >= 3 and run[-1] == "s" and run[:-1].isupper():
-        return run[:-1].lower()  # ACLs, AZs, ENIs
-    word = run.lower()
-    n = len(word)
-    if n > 4 and word.endswith("ies"):
-        return word[:-3] + "y"
-    if n > 4 and word.endswith(("sses", "xes", "ches", "shes")):
-        return word[:-2]
-    if n > 3 and word[-1] == "s" and word[-2] not in "su" and not word[-2].isdigit():
-        if not (word[-2] == "i" and n > 4):  # kinesis, redis, analysis
-            return word[:-1]
-    return word
-
-
-def family(word: str) -> str:
-    """What the words of one family share once their endings are shed, so that
-    ``scale``, ``scaled``, ``scaling`` and ``scalable`` meet (``scal``), and
-    ``deploy``/``deployment``/``deployed`` (``deploi``), ``retry``/``retried``,
-    ``trigger``/``triggering``, ``encrypt``/``encryption``. Rough, and used
-    only to let a query word match its family a shade below itself."""
-    base = word
-    for _ in range(2):
-        for ending in FAMILY_ENDINGS:
-            y = ending in ("ied", "ies", "y")
-            if base.endswith(ending) and len(base) - len(ending) >= (3 if y else 4):
-                base = base[: -len(ending)]
-                if y:
-                    base += "i"  # deny, denied -> deni
-                elif base[-1] == base[-2] and base[-1] not in "ls":
-                    base = base[:-1]  # stopped -> stop, logging -> log
-                break
-        else:
-            break
-    return base
-
-
-def plain(text: str) -> str:
-    """Text without course markup (same as :func:`lessons.markup.plain`)."""
-    return _MARK.sub(lambda m: m.group(1) or m.group(2), text)
-
-
-def camel_parts(run: str) -> list[str]:
-    """``ChangeMessageVisibility`` → ``[Change, Message, Visibility]`` (else ``[]``)."""
-    if not _CAMEL_HINT.search(run):
-        return []
-    return re.sub(_CAMEL_2, r"\1 \2", re.sub(_CAMEL_1, r"\1 \2", run)).split()
-
-
-def words(text: str) -> list[str]:
-    """The stemmed, lower-case words of a text, as a query sees them."""
-    return [stem(run) for run in _RUN.findall(text)]
-
-
-def content_words(runs: list[str]) -> list[str]:
-    """Stemmed words without stop words (``what does OAI stand for`` → ``[oai]``),
-    unless nothing else is left."""
-    kept = [r for r in runs if r.lower() not in STOP_WORDS]
-    return [stem(r) for r in (kept or runs)]
-
-
-def query_words(text: str) -> list[str]:
-    """The words of a query that count."""
-    return content_words(_RUN.findall(text))
-
-
-def index_words(text: str, memo: dict[str, tuple[str, ...]] | None = None) -> set[str]:
-    """Every vocabulary word a text offers: words, camel-case parts, and words
-    joined across punctuation (``sse-kms`` also gives ``ssekms``). ``memo``
-    remembers chunks already seen (building the index repeats many)."""
-    found: set[str] = set()
-    for chunk in text.split():
-        known = memo.get(chunk) if memo is not None else None
-        if known is None:
-            runs = _RUN.findall(chunk)
-            parts = [stem(run) for run in runs]
-            for run in runs:
-                parts.extend(stem(part) for part in camel_parts(run))
-            if len(runs) > 1:
-                parts.append(stem("".join(runs)))
-            known = tuple(parts)
-            if memo is not None:
-                memo[chunk] = known
-        found.update(known)
-    return found
-
-
-def name_forms(text: str) -> list[tuple[str, ...]]:
-    """The ways a name can be typed: word by word, camel-case split, all joined."""
-    runs = _RUN.findall(plain(text))
-    if not runs:
-        return []
-    forms = [tuple(content_words(runs))]
-    split = [p for r in runs for p in (camel_parts(r) or [r])]
-    if len(split) != len(runs):
-        forms.append(tuple(content_words(split)))
-    if 1 < len(runs) <= 4:
-        forms.append((stem("".join(runs)),))
-    unique: list[tuple[str, ...]] = []
-    for form in forms:
-        if form and form not in unique:
-            unique.append(form)
-    return unique
-
-
-def osa_distance(a: str, b: str, limit: int) -> int:
-    """Optimal string alignment distance (typos, swapped letters included),
-    or ``limit + 1`` as soon as it must exceed ``limit``. Only the diagonal
-    band of width ``2 × limit + 1`` is computed."""
-    if a == b:
-        return 0
-    la, lb = len(a), len(b)
-    if abs(la - lb) > limit:
-        return limit + 1
-    over = limit + 1
-    previous2: list[int] = []
-    previous = [j if j <= limit else over for j in range(lb + 1)]
-    for i in range(1, la + 1):
-        current = [over] * (lb + 1)
-        if i <= limit:
-            current[0] = i
-        ca = a[i - 1]
-        best = current[0]
-        for j in range(max(1, i - limit), min(lb, i + limit) + 1):
-            cb = b[j - 1]
-            value = previous[j - 1] if ca == cb else previous[j - 1] + 1
-            if previous[j] + 1 < value:
-                value = previous[j] + 1
-            if current[j - 1] + 1 < value:
-                value = current[j - 1] + 1
-            if i > 1 and j > 1 and ca == b[j - 2] and a[i - 2] == cb and previous2[j - 2] + 1 < value:
-                value = previous2[j - 2] + 1
-            if value > over:
-                value = over
-            current[j] = value
-            if value < best:
-                best = value
-        if best > limit:
-            return over
-        previous2, previous = previous, current
-    return min(previous[lb], over)
+# --------------------------------------------------------------------------- matching words
 
 
 def _bigrams(word: str) -> set[str]:
@@ -310,49 +119,6 @@ def _dice(a: set[str], b: set[str]) -> float:
     return 2 * len(a & b) / (len(a) + len(b))
 
 
-def looks_like_acronym(text: str) -> bool:
-    """``ENI``, ``RCU``, ``ACLs``, ``IAM``: short and mostly capitals."""
-    return bool(re.match(_ACRONYM_TERM, text)) and sum(c.isupper() for c in text) >= 2
-
-
-def _initials_match(acronym: str, phrase_words: list[str]) -> bool:
-    letters = [c for c in acronym.lower() if c.isalpha()]
-    initials = [w[0].lower() for w in phrase_words if w.lower() not in ("of", "and", "for", "the", "to", "a")]
-    return len(letters) >= 2 and letters == initials
-
-
-def _spelled_out(acronym: str, phrase_words: list[str]) -> str | None:
-    """The run of ``phrase_words`` whose initials spell ``acronym``, if any."""
-    for start in range(len(phrase_words)):
-        for end in range(len(phrase_words), start, -1):
-            if _initials_match(acronym, phrase_words[start:end]):
-                return " ".join(phrase_words[start:end])
-    return None
-
-
-def acronyms_in_text(text: str) -> Iterable[tuple[str, str]]:
-    """``(acronym, expansion)`` pairs a text spells out: ``Words In Full (WIF)`` or ``WIF (Words In Full)``."""
-    text = plain(text)
-    for match in re.finditer(_PAREN, text):
-        inside = match.group(1).strip()
-        before = text[: match.start()].rstrip()
-        if looks_like_acronym(inside):
-            candidates = re.findall(r"[A-Za-z][A-Za-z0-9'-]*", before)[-8:]
-            acronym = inside[:-1] if inside.endswith("s") and inside[:-1].isupper() else inside
-            letters = sum(c.isalpha() for c in acronym)
-            for size in range(letters, min(len(candidates), letters + 3) + 1):
-                phrase = candidates[-size:]
-                if _initials_match(acronym, phrase):
-                    yield acronym, " ".join(phrase)
-                    break
-        else:
-            head = re.search(r"([A-Z][A-Za-z0-9]{1,7})\s*$", before)
-            if head and looks_like_acronym(head.group(1)):
-                phrase = re.findall(r"[A-Za-z][A-Za-z0-9'-]*", inside)
-                if _initials_match(head.group(1), phrase):
-                    yield head.group(1), " ".join(phrase)
-
-
 def mark(text: str, matched: Iterable[str]) -> list[tuple[str, bool]]:
     """Split plain text into ``(piece, is_match)`` pieces: the words whose stem
     (or a camel-case part's) is in ``matched`` (:attr:`Hit.matched`), for highlighting."""
@@ -361,7 +127,7 @@ def mark(text: str, matched: Iterable[str]) -> list[tuple[str, bool]]:
         return [(text, False)] if text else []
     out: list[tuple[str, bool]] = []
     pos = 0
-    for match in _RUN.finditer(text):
+    for match in RUN.finditer(text):
         run = match.group()
         if stem(run) in wanted or any(stem(part) in wanted for part in camel_parts(run)):
             if match.start() > pos:
@@ -371,250 +137,6 @@ def mark(text: str, matched: Iterable[str]) -> list[tuple[str, bool]]:
     if pos < len(text):
         out.append((text[pos:], False))
     return out
-
-
-def one_line(text: str, width: int = 200) -> str:
-    """The first sentence of a text, markup removed, at most ``width`` characters."""
-    flat = " ".join(plain(text).split())
-    first = re.split(_SENTENCE_END, flat, maxsplit=1)[0]
-    if len(first) > width:
-        first = first[: width - 1].rstrip() + "…"
-    return first
-
-
-# --------------------------------------------------------------------------- building
-
-
-def _record(entry: Entry, topic: Topic, course: Course, depth: int) -> dict[str, Any]:
-    parent = course.entries.get(entry.parent_id) if entry.parent_id else None
-    if entry.definition:
-        summary = one_line(entry.definition)
-    elif entry.notes:
-        summary = one_line(entry.notes[0])
-    elif entry.full_form:
-        summary = entry.full_form
-    elif entry.children:
-        summary = one_line("Covers: " + ", ".join(c.term for c in entry.children) + ".", 200)
-    else:
-        summary = ""
-    return {
-        "id": entry.id,
-        "topic_id": topic.id,
-        "topic_number": topic.number,
-        "topic_title": topic.title,
-        "term": entry.term,
-        "full_form": entry.full_form,
-        "kind": entry.kind,
-        "definition": entry.definition,
-        "notes": list(entry.notes),
-        "updates": [
-            {"note": u.note, "current": u.current, "since": u.since, "source": u.source, "kind": u.kind}
-            for u in entry.updates
-        ],
-        "sources": list(entry.sources),
-        "unverified": entry.unverified,
-        "task": entry.task,
-        "children": [{"id": c.id, "term": c.term} for c in entry.children],
-        "related": [{"id": r, "term": course.entries[r].term} for r in entry.related if r in course.entries],
-        "aliases": list(entry.aliases),
-        "added": entry.added,
-        "parent_id": entry.parent_id,
-        "parent_term": parent.term if parent else None,
-        "depth": depth,
-        "summary": summary,
-    }
-
-
-def _adder(weights: dict[str, float], memo: dict[str, tuple[str, ...]]) -> Callable[[str | None, float], None]:
-    """Record the words of a text at a weight (the best weight wins)."""
-
-    def add(text: str | None, weight: float) -> None:
-        if not text:
-            return
-        for word in index_words(plain(text), memo):
-            if weights.get(word, 0.0) < weight:
-                weights[word] = weight
-
-    return add
-
-
-def build_data(course: Course, notices: Iterable[str] = ()) -> dict[str, Any]:
-    """The compact, marshal-friendly form of the index for a course."""
-    questions: dict[str, list[str]] = {}
-    for question in course.questions.values():
-        texts = [question.prompt, question.explain]
-        answer = question.answer
-        if isinstance(answer, str):
-            texts.append(answer)
-        elif isinstance(answer, tuple):
-            texts.extend(answer)
-        texts.extend(question.accept)
-        questions.setdefault(question.entry_id, []).extend(texts)
-
-    records: list[dict[str, Any]] = []
-    doc_words: list[dict[str, float]] = []
-    doc_names: list[list[tuple[bool, tuple[str, ...]]]] = []  # (is the term, words)
-    acronyms: dict[str, list[tuple[str, ...]]] = {}
-    memo: dict[str, tuple[str, ...]] = {}
-
-    def add_acronym(acronym: str, expansion: str) -> None:
-        key = words(acronym)
-        phrase = tuple(query_words(expansion))
-        if len(key) != 1 or len(phrase) < 2 or key[0] in phrase:
-            return
-        known = acronyms.setdefault(key[0], [])
-        if phrase not in known:
-            known.append(phrase)
-
-    for topic in course.topics:
-        depth_of: dict[str, int] = {}
-        for entry in topic.walk():
-            depth = depth_of[entry.parent_id] + 1 if entry.parent_id in depth_of else 0
-            depth_of[entry.id] = depth
-            records.append(_record(entry, topic, course, depth))
-            weights: dict[str, float] = {}
-            add = _adder(weights, memo)
-            add(topic.title, W_TOPIC)
-            for text in questions.get(entry.id, ()):
-                add(text, W_QUESTION)
-            for text in entry.notes:
-                add(text, W_NOTES)
-            for update in entry.updates:
-                add(update.note, W_NOTES)
-                add(update.current, W_NOTES)
-            add(entry.definition, W_DEFINITION)
-            for child in entry.children:
-                add(child.term, W_CHILD)
-                add(child.full_form, W_CHILD)
-            names: list[tuple[bool, tuple[str, ...]]] = []
-            term = [(entry.term, W_TERM)]
-            short = re.sub(r"^(?:AWS|Amazon)\s+", "", entry.term)
-            if short != entry.term and short.strip():
-                term.append((short, W_TERM))  # "AWS Lambda" is also just "Lambda"
-            for text, weight in [*term, (entry.full_form, W_NAME), *((a, W_NAME) for a in entry.aliases)]:
-                if not text:
-                    continue
-                add(text, weight)
-                for form in name_forms(text):
-                    if all(form != known for _, known in names):
-                        names.append((weight == W_TERM, form))
-                    if len(form) == 1 and weights.get(form[0], 0.0) < weight:
-                        weights[form[0]] = weight  # the all-joined form ("cloudfront")
-            doc_words.append(weights)
-            doc_names.append(names)
-
-            # Acronyms: term or alias with the full form, and the text's own "Words (WA)".
-            if entry.full_form:
-                for text in (entry.term, *entry.aliases):
-                    if looks_like_acronym(text):
-                        add_acronym(text, entry.full_form)
-            if not entry.full_form:
-                for alias in entry.aliases:
-                    if looks_like_acronym(alias):
-                        phrase = _spelled_out(alias, _RUN.findall(plain(entry.term)))
-                        if phrase:
-                            add_acronym(alias, phrase)  # "Lambda Event Source Mapping" + ESM
-            for text in (entry.term, entry.definition or "", *entry.notes, *entry.aliases):
-                for acronym, expansion in acronyms_in_text(text):
-                    add_acronym(acronym, expansion)
-
-    vocab = sorted(
-        {w for weights in doc_words for w in weights} | {w for names in doc_names for _, f in names for w in f}
-    )
-    ids = {w: i for i, w in enumerate(vocab)}
-    lists: list[list[int]] = [[] for _ in vocab]
-    for doc, weights in enumerate(doc_words):
-        for word, weight in weights.items():
-            lists[ids[word]] += (doc, round(weight * WEIGHT_SCALE))
-    postings, post_at = _pack(lists)
-    # Per document: [count, then per name: length, is-the-term flag, word ids...]
-    names, names_at = _pack(
-        [
-            [len(forms), *(x for is_term, form in forms for x in (len(form), int(is_term), *(ids[w] for w in form)))]
-            for forms in doc_names
-        ]
-    )
-    topic_rows: list[tuple[str, int, str]] = []
-    topic_index: dict[str, int] = {}
-    heads: list[tuple[str, int, str, str | None, str, int]] = []
-    for record in records:
-        key = record["topic_id"]
-        if key not in topic_index:
-            topic_index[key] = len(topic_rows)
-            topic_rows.append((key, record["topic_number"], record["topic_title"]))
-        heads.append(
-            (record["id"], topic_index[key], record["term"], record["full_form"], record["summary"], record["depth"])
-        )
-    return {
-        "format": INDEX_FORMAT,
-        "topics": topic_rows,
-        "heads": heads,
-        "records": [marshal.dumps(record) for record in records],
-        "vocab": vocab,
-        "postings": postings,
-        "post_at": post_at,
-        "names": names,
-        "names_at": names_at,
-        "acronyms": {k: list(v) for k, v in acronyms.items()},
-        "notices": list(notices),
-    }
-
-
-def _pack(rows: list[list[int]]) -> tuple[bytes, list[int]]:
-    """Rows of small ints as one native ``uint32`` array plus row offsets."""
-    flat = array(_ARRAY_TYPE)
-    at = [0]
-    for row in rows:
-        flat.extend(row)
-        at.append(len(flat))
-    return flat.tobytes(), at
-
-
-# --------------------------------------------------------------------------- cache
-
-
-def signature(folders: Iterable[str | os.PathLike], version: str | None = None) -> list[Any]:
-    """What the cache is keyed on: every course file of the folders (name, size,
-    mtime_ns), the caller's ``version``, the index format, the code of the
-    ``lessons`` package, and the Python version and byte order (marshal and the
-    packed arrays are Python's and the machine's)."""
-    sig: list[Any] = [
-        INDEX_FORMAT,
-        version,
-        [sys.version_info[0], sys.version_info[1], marshal.version, sys.byteorder],
-        code_signature(),
-    ]
-    sig.extend(folder_signature(folder) for folder in folders)
-    return sig
-
-
-_PARTS: dict[str, type] = {
-    "topics": list,
-    "heads": list,
-    "records": list,
-    "vocab": list,
-    "postings": bytes,
-    "post_at": list,
-    "names": bytes,
-    "names_at": list,
-    "acronyms": dict,
-    "notices": list,
-}
-
-
-def _valid(data: Any, sig: list[Any]) -> bool:
-    """Is a loaded cache ours, current and whole?"""
-    if not isinstance(data, dict) or data.get("format") != INDEX_FORMAT or data.get("signature") != sig:
-        return False
-    if not all(isinstance(data.get(key), kind) for key, kind in _PARTS.items()):
-        return False
-    size = array(_ARRAY_TYPE).itemsize
-    return (
-        len(data["post_at"]) == len(data["vocab"]) + 1
-        and len(data["heads"]) == len(data["records"]) == len(data["names_at"]) - 1
-        and data["post_at"][-1] * size == len(data["postings"])
-        and data["names_at"][-1] * size == len(data["names"])
-    )
 
 
 # --------------------------------------------------------------------------- the index
@@ -631,9 +153,9 @@ class SearchIndex:
         self.notices: list[str] = list(data["notices"])
         self.from_cache = from_cache  # True when read from the cache file
         self._records: list[bytes] = data["records"]
-        self._postings = memoryview(data["postings"]).cast(_ARRAY_TYPE)
+        self._postings = memoryview(data["postings"]).cast(ARRAY_TYPE)
         self._post_at: list[int] = data["post_at"]
-        self._names = memoryview(data["names"]).cast(_ARRAY_TYPE)
+        self._names = memoryview(data["names"]).cast(ARRAY_TYPE)
         self._names_at: list[int] = data["names_at"]
         self._ids = {w: i for i, w in enumerate(self.vocab)}
         self._by_id = {head[0]: n for n, head in enumerate(self.heads)}
@@ -674,7 +196,7 @@ class SearchIndex:
         sig = signature(course_dirs, version)
         data = cache.read(cache_dir, CACHE_NAME)
         try:
-            if _valid(data, sig):
+            if valid(data, sig):
                 return cls(data, from_cache=True)
         except Exception:  # noqa: BLE001 - a damaged cache is rebuilt, whatever the damage
             pass
@@ -761,7 +283,7 @@ class SearchIndex:
                     break
                 if i != exact and found.get(i, (0.0,))[0] < Q_FAMILY and family(candidate) == key:
                     found[i] = (Q_FAMILY, 1)
-        for other in _SYNONYM_OF.get(word, ()):
+        for other in SYNONYM_OF.get(word, ()):
             i = self._ids.get(other)
             if i is not None and found.get(i, (0.0,))[0] < Q_FAMILY:
                 found[i] = (Q_FAMILY, 1)
@@ -842,7 +364,7 @@ class SearchIndex:
             topics_of: dict[tuple[str, ...], set[int]] = {}
             for n, (_id, _number, title) in enumerate(self.topics):
                 for segment in re.split(r"[:,()]|\band\b", title):
-                    runs = [r for r in _RUN.findall(segment) if r.lower() not in TITLE_FILLER]
+                    runs = [r for r in RUN.findall(segment) if r.lower() not in TITLE_FILLER]
                     if not runs:
                         continue
                     forms = [tuple(stem(r) for r in runs)]
@@ -893,8 +415,8 @@ class SearchIndex:
         postings, post_at = self._postings, self._post_at
         for n, matches in enumerate(per_word):
             top: dict[int, float] = {}
-            for vid, (quality, kind) in matches.items():
-                scaled = quality / WEIGHT_SCALE
+            for vid, (match_quality, kind) in matches.items():
+                scaled = match_quality / WEIGHT_SCALE
                 flat = postings[post_at[vid] : post_at[vid + 1]].tolist()
                 for doc, weight in zip(flat[0::2], flat[1::2], strict=True):
                     value = scaled * weight
@@ -1011,7 +533,12 @@ class SearchIndex:
         return sorted(self.vocab[vid] for vid in words_)
 
     def suggest(self, query: str, n: int = 5) -> list[str]:
-        """Up to ``n`` terms closest to ``query`` in spelling, for a "no match" message."""
+        """Up to ``n`` terms closest to ``query`` in spelling, for a "no match" message.
+
+        Shared letter pairs (Dice over bigrams), not :func:`lessons.spelling.closest`, on
+        purpose: a query that matched nothing is often a few words against a longer name
+        ("kenesis shard" for "Kinesis Shard Capacity"), which an edit distance between
+        whole spellings scores as far apart."""
         wanted = words(query)
         if not wanted:
             return []

@@ -200,12 +200,11 @@ def _run_expression(words: list[str], as_json: bool) -> int:
 
 
 def _unknown_formula(name: str) -> str:
-    import difflib
-
     from lessons.formulas import FORMULAS
+    from lessons.spelling import closest
 
-    close = difflib.get_close_matches(name.lower(), list(FORMULAS), n=1)
-    hint = f"did you mean '{close[0]}'? " if close else ""
+    close = closest(name.lower(), FORMULAS)
+    hint = f"did you mean '{close}'? " if close else ""
     return f"calc: unknown formula {name!r}; {hint}formulas: {', '.join(FORMULAS)} (or give an expression; see 'awstutor calc --help')"
 
 

@@ -11,11 +11,13 @@ from pathlib import Path
 import pytest
 
 from lessons import markup
-from lessons.bank import GENERATED, QuestionBank, acronym_of, initials
+from lessons.bank import QuestionBank
 from lessons.errors import LessonError
 from lessons.formulas import FORMULAS
+from lessons.generate import acronym_of
+from lessons.guards import initials
 from lessons.loader import load_course, parse_topic_text
-from lessons.model import ALL_QUESTION_ORIGINS, QUESTION_ORIGINS, QUESTION_TYPES, Course
+from lessons.model import ALL_QUESTION_ORIGINS, GENERATED, QUESTION_ORIGINS, QUESTION_TYPES, Course
 
 ROOT = Path(__file__).resolve().parents[2]
 GEN_ID = re.compile(
@@ -67,11 +69,14 @@ def test_minimums_per_topic_and_in_all(bank: QuestionBank, course: Course) -> No
 def test_every_question_is_sound(bank: QuestionBank, course: Course) -> None:
     assert len({q.id for q in bank.questions}) == len(bank.questions)
     for q in bank.questions:
-        assert q.type in QUESTION_TYPES and q.origin in ALL_QUESTION_ORIGINS, q.id
-        assert q.prompt.strip() and q.explain.strip(), q.id
+        assert q.type in QUESTION_TYPES, q.id
+        assert q.origin in ALL_QUESTION_ORIGINS, q.id
+        assert q.prompt.strip(), q.id
+        assert q.explain.strip(), q.id
         assert q.entry_id in course.entries, q.id
         assert q.topic_id in course.by_topic, q.id
-        assert markup.unbalanced(q.prompt) is None and markup.unbalanced(q.explain) is None, q.id
+        assert markup.unbalanced(q.prompt) is None, q.id
+        assert markup.unbalanced(q.explain) is None, q.id
         if q.type in ("single", "multi"):
             folded = [fold(c) for c in q.choices]
             assert len(set(folded)) == len(folded), f"duplicate choices in {q.id}"
@@ -90,7 +95,7 @@ def test_every_expected_answer_grades_correct(bank: QuestionBank) -> None:
         if q.type == "single":
             responses = [q.answer]
         elif q.type == "multi":
-            responses = [set(q.answer)]
+            responses = [set(q.correct_choices)]
         elif q.type == "truefalse":
             responses = [q.answer, "true" if q.answer else "false"]
         elif q.type == "typed":
@@ -106,7 +111,8 @@ def test_every_question_of_the_course_files_is_there_unchanged(bank: QuestionBan
         for question in topic.questions:
             assert bank.get(question.id) is question
     notes = [q for q in course.questions.values() if q.origin == "notes"]
-    assert notes and all(bank.get(q.id) == q for q in notes)
+    assert notes
+    assert all(bank.get(q.id) == q for q in notes)
     from_files = [q for q in bank.questions if q.origin != GENERATED]
     assert len(from_files) == len(course.questions)
 
@@ -166,7 +172,8 @@ def test_true_statement_and_false_twin(bank: QuestionBank, course: Course) -> No
     for twin in twins:
         fact = bank.get(twin.id.replace("/gen/twin-", "/gen/fact-"))
         assert fact is not None, twin.id
-        assert fact.answer is True and twin.answer is False
+        assert fact.answer is True
+        assert twin.answer is False
         assert bank.fact(fact.id) == bank.fact(twin.id)
         assert fact.prompt != twin.prompt
         # Only a number changed (and the plural after it), never to a value the entry mentions.
@@ -181,18 +188,21 @@ def test_true_statement_and_false_twin(bank: QuestionBank, course: Course) -> No
             assert new_number.group(0).replace(",", "") not in {
                 n.replace(",", "") for n in re.findall(r"\d[\d,]*(?:\.\d+)?", markup.plain(entry_text))
             }, twin.id
-        assert "Example" not in fact.prompt and "e.g." not in fact.prompt
+        assert "Example" not in fact.prompt
+        assert "e.g." not in fact.prompt
 
 
 def test_definition_questions_hide_the_term(bank: QuestionBank, course: Course) -> None:
     for q in generated(bank, "define"):
         entry = course.entries[q.entry_id]
-        assert q.answer == entry.term and len(q.choices) == 4
+        assert q.answer == entry.term
+        assert len(q.choices) == 4
         quoted = q.prompt.split(': "', 1)[1]
         assert not re.search(rf"(?<![\w-]){re.escape(entry.term)}(?![\w-])", markup.plain(quoted), re.IGNORECASE), q.id
         for choice in q.choices[1:]:
             others = [e for e in course.entries.values() if e.term == choice]
-            assert others and all(o.id != entry.id for o in others)
+            assert others
+            assert all(o.id != entry.id for o in others)
             assert any(o.kind == entry.kind for o in others), (q.id, choice)
 
 
@@ -215,7 +225,7 @@ def test_numeric_templates_one_per_formula(bank: QuestionBank, course: Course) -
     assert {"rcu", "wcu", "partitions", "kinesis-shards", "s3-prefixes", "xray", "lambda-concurrency"} <= names
     for question_id, template in bank.templates.items():
         assert question_id == f"{course.entries[FORMULAS[template.name].entry].topic_id}/gen/calc-{template.name}"
-        assert bank.get(question_id).type == "numeric"
+        assert bank.by_id[question_id].type == "numeric"
 
 
 def test_numeric_variants_are_fresh_and_reproducible(bank: QuestionBank) -> None:
@@ -226,8 +236,11 @@ def test_numeric_variants_are_fresh_and_reproducible(bank: QuestionBank) -> None
         assert len({q.prompt for q in made}) >= 2, name
         assert bank.numeric_variant(name, random.Random(3)) == made[3]
         for q in made:
-            assert q.type == "numeric" and q.origin == GENERATED and q.id.endswith(f"/gen/calc-{name}")
-            assert q.explain and q.entry_id == formula.entry
+            assert q.type == "numeric"
+            assert q.origin == GENERATED
+            assert q.id.endswith(f"/gen/calc-{name}")
+            assert q.explain
+            assert q.entry_id == formula.entry
             assert bank.grade(q, str(q.answer)).correct
     with pytest.raises(KeyError):
         bank.numeric_variant("no-such-formula", random.Random(0))
@@ -244,7 +257,8 @@ def test_numeric_variant_answer_is_the_formulas_value(bank: QuestionBank) -> Non
 
 
 def test_generated_origin_is_for_the_bank_only() -> None:
-    assert GENERATED in ALL_QUESTION_ORIGINS and GENERATED not in QUESTION_ORIGINS
+    assert GENERATED in ALL_QUESTION_ORIGINS
+    assert GENERATED not in QUESTION_ORIGINS
     text = TOPIC_A.replace('origin = "curated"', 'origin = "generated"')
     with pytest.raises(LessonError, match="origin"):
         parse_topic_text(text, "a.toml")
@@ -463,12 +477,12 @@ def small() -> QuestionBank:
 
 
 def test_small_course_keeps_file_questions(small: QuestionBank) -> None:
-    assert small.get("net/q/sg-inbound").origin == "notes"
-    assert small.get("net/q/eni-what").origin == "curated"
+    assert small.by_id["net/q/sg-inbound"].origin == "notes"
+    assert small.by_id["net/q/eni-what"].origin == "curated"
 
 
 def test_acronym_questions(small: QuestionBank) -> None:
-    expand = small.get("net/gen/expand-eni")
+    expand = small.by_id["net/gen/expand-eni"]
     assert (expand.type, expand.prompt, expand.answer) == (
         "typed",
         "What does ENI stand for?",
@@ -480,29 +494,32 @@ def test_acronym_questions(small: QuestionBank) -> None:
     assert small.get("net/gen/acronym-eni") is None
     assert small.get("net/gen/pick-eni") is None
     assert small.acronyms["ENI"] == ("Elastic Network Interface",)
-    assert "ENI" in expand.explain and "Elastic Network Interface" in expand.explain
+    assert "ENI" in expand.explain
+    assert "Elastic Network Interface" in expand.explain
     # The bank grades with the course's acronyms.
-    question = small.get("net/gen/expand-igw")
+    question = small.by_id["net/gen/expand-igw"]
     assert small.grade(question, "internet gateway").correct
     assert not small.grade(question, "IGW").correct  # that only copies the question
 
 
 def test_pick_choices_share_the_answers_initials(bank: QuestionBank) -> None:
-    pick = bank.get("messaging/gen/pick-sqs")
-    assert pick.answer == "Simple Queue Service" and pick.choices[0] == pick.answer and len(pick.choices) == 4
+    pick = bank.by_id["messaging/gen/pick-sqs"]
+    assert pick.answer == "Simple Queue Service"
+    assert pick.choices[0] == pick.answer
+    assert len(pick.choices) == 4
     # Not "Simple Notification Service": the initials alone would rule it out.
     assert all(initials(c, connectors=False) == "SQS" for c in pick.choices)
     assert bank.fact(pick.id) == bank.fact("messaging/gen/expand-sqs")
-    ec2 = bank.get("iam-ec2/gen/acronym-ec2")
-    assert ec2 is not None and ec2.answer == "EC2"  # not the initials of "Elastic Compute Cloud"
+    assert bank.by_id["iam-ec2/gen/acronym-ec2"].answer == "EC2"
 
 
 def test_definition_questions(small: QuestionBank) -> None:
-    eni = small.get("net/gen/define-eni")
+    eni = small.by_id["net/gen/define-eni"]
     assert eni.prompt == 'Which term is defined as: "An ___ is a virtual network card of an instance."?'
-    assert eni.answer == "ENI" and eni.choices[0] == "ENI"
+    assert eni.answer == "ENI"
+    assert eni.choices[0] == "ENI"
     assert set(eni.choices[1:]) <= {"IGW", "NAT", "NACL", "Security Group", "Extended Client"}
-    fifo = small.get("net/gen/define-fifo")
+    fifo = small.by_id["net/gen/define-fifo"]
     assert set(fifo.choices[1:3]) == {"Standard Queue", "Delay Queue"}  # siblings first
     assert fifo.choices[3] in ("gp2", "io1")  # then the same kind in the same topic
     # Only two other services in the course: no fair 4-choice question, so none.
@@ -513,27 +530,30 @@ def test_definition_questions(small: QuestionBank) -> None:
 
 
 def test_number_questions(small: QuestionBank) -> None:
-    fact = small.get("net/gen/fact-visibility")
-    twin = small.get("net/gen/twin-visibility")
+    fact = small.by_id["net/gen/fact-visibility"]
+    twin = small.by_id["net/gen/twin-visibility"]
     # The sentence names the term itself, so it stands alone; the next one gets the term as a prefix.
-    assert fact.answer is True and fact.prompt == "By default, the visibility timeout is 30 seconds."
-    assert small.get("net/gen/fact-visibility-2").prompt == "Visibility Timeout: The maximum is 12 hours."
+    assert fact.answer is True
+    assert fact.prompt == "By default, the visibility timeout is 30 seconds."
+    assert small.by_id["net/gen/fact-visibility-2"].prompt == "Visibility Timeout: The maximum is 12 hours."
     assert twin.answer is False
     changed = re.search(r"is (\d+) seconds", twin.prompt)
-    assert changed and int(changed.group(1)) in (15, 20)  # halved or the next common value down; 60 is in the entry
-    assert "{{30 seconds}}" in twin.explain and twin.explain.startswith("False")
+    assert changed
+    assert int(changed.group(1)) in (15, 20)
+    assert "{{30 seconds}}" in twin.explain
+    assert twin.explain.startswith("False")
     assert small.fact(fact.id) == small.fact(twin.id)
     assert small.get("net/gen/fact-visibility-2") is not None  # "The maximum is 12 hours."
     assert small.get("net/gen/fact-visibility-3") is None  # the example is left out
     assert small.get("net/gen/fact-message-size") is None  # an entry with an update
     assert small.get("net/gen/fact-extended-client") is None  # a number an update of the topic changed
     # A child's term that says nothing of its context is led by its parent's.
-    assert small.get("msg/gen/fact-env-size").prompt == "Lambda Limits \u2013 Environment variables size: 4 KB."
-    assert small.get("msg/gen/twin-env-size").prompt in (
+    assert small.by_id["msg/gen/fact-env-size"].prompt == "Lambda Limits \u2013 Environment variables size: 4 KB."
+    assert small.by_id["msg/gen/twin-env-size"].prompt in (
         "Lambda Limits \u2013 Environment variables size: 8 KB.",
         "Lambda Limits \u2013 Environment variables size: 2 KB.",
     )
-    spot = small.get("msg/gen/twin-spot")
+    spot = small.by_id["msg/gen/twin-spot"]
     assert spot.prompt in ("Spot Instances: Up to a 45% discount.", "Spot Instances: Up to a 80% discount.")
 
 

@@ -1,6 +1,6 @@
 """The guards that keep trivial or garbled questions out of the bank (issue 15).
 
-Two levels: properties of the pure guard functions of :mod:`lessons.bank`, and a
+Two levels: properties of the pure guard functions of :mod:`lessons.guards`, and a
 property of the generator itself: whatever course it is given (random entries
 built from a small vocabulary, so names and definitions share words often), no
 generated question gives its answer away or is a fragment.
@@ -14,18 +14,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from lessons import markup
-from lessons.bank import (
-    GENERATED,
-    QuestionBank,
-    gives_away,
-    initials,
-    is_fragment,
-    same_form,
-    spelled_by_initials,
-    stems,
-)
+from lessons.bank import QuestionBank
+from lessons.guards import gives_away, initials, is_fragment, same_form, spelled_by_initials, stems
 from lessons.loader import load_course, parse_topic_text
-from lessons.model import Course
+from lessons.model import GENERATED, Course
 
 PROPERTY = settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
@@ -176,7 +168,8 @@ def assert_sound(kind: str, q) -> None:
         acronym = q.prompt.removeprefix("What does ").removesuffix(" stand for?")
         assert not re.search(rf"\b{re.escape(acronym)}\b", str(q.answer), re.IGNORECASE), q
     elif kind == "pick":
-        assert len(q.choices) == 4 and len({c.casefold() for c in q.choices}) == 4, q
+        assert len(q.choices) == 4, q
+        assert len({c.casefold() for c in q.choices}) == 4, q
         assert all(same_form(str(q.answer), c) for c in q.choices), q
     elif kind == "define":
         shown = q.prompt.removeprefix('Which term is defined as: "').removesuffix('"?')

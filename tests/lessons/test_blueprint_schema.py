@@ -129,11 +129,13 @@ def test_tasks_inherit_from_topic_and_parent_and_questions_from_their_entry(tmp_
 def test_sources_unverified_and_correction_are_kept(tmp_path: Path) -> None:
     course = load_course([course_dir(tmp_path)], builtin=False).course
     sprocket = course.entries["widgets/sprocket"]
-    assert sprocket.added and sprocket.lines == ()
+    assert sprocket.added
+    assert sprocket.lines == ()
     assert sprocket.sources == ('Sprocket guide, "What is a sprocket?"',)
     assert sprocket.unverified == "Whether sprockets turn both ways."
     update = course.entries["widgets/gizmo"].updates[0]
-    assert update.kind == "correction" and update.since == ""
+    assert update.kind == "correction"
+    assert update.since == ""
     assert update_heading(update.since, update.kind) == "Correction"
     assert course.questions["widgets/q/sprocket-q"].lines == ()
 
@@ -145,7 +147,9 @@ def test_scenarios_join_their_topic_with_their_own_ids(tmp_path: Path) -> None:
     ids = [q.id for q in topic.questions]
     assert ids == ["widgets/q/key-q", "widgets/q/sprocket-q", "widgets/s/encrypt-gizmos", "widgets/s/two-things"]
     single = result.course.questions["widgets/s/encrypt-gizmos"]
-    assert single.origin == "scenario" and single.task == "2.2" and len(single.reasons) == 4
+    assert single.origin == "scenario"
+    assert single.task == "2.2"
+    assert len(single.reasons) == 4
     assert result.course.questions["widgets/s/two-things"].answer == ("Small", "Encryptable")
     assert any(f.name == "40-widgets.toml" and f.parent.name == "scenarios" for f in result.files)
 
@@ -175,7 +179,8 @@ def test_a_bad_scenario_file_is_one_line_and_the_topic_still_loads(
     folder = course_dir(tmp_path, scenario=SCENARIO.replace(old, new, 1))
     result = load_course([folder], builtin=False)
     assert len(result.problems) == 1, [str(p) for p in result.problems]
-    assert message in str(result.problems[0]) and "scenarios" in str(result.problems[0])
+    assert message in str(result.problems[0])
+    assert "scenarios" in str(result.problems[0])
     assert "widgets" in result.course.by_topic  # the topic is not lost with its scenarios
     assert not [q for q in result.course.questions.values() if q.origin == "scenario"]
 
@@ -202,14 +207,16 @@ def test_bad_blueprint_fields_in_a_topic_file(tmp_path: Path, old: str, new: str
     text = textwrap.dedent(TOPIC)
     assert old in text, old
     found = problems(course_dir(tmp_path, topic=text.replace(old, new, 1), scenario=None))
-    assert len(found) == 1 and message in found[0], found
+    assert len(found) == 1, found
+    assert message in found[0], found
 
 
 def test_a_question_needs_notes_lines_or_sources(tmp_path: Path) -> None:
     text = textwrap.dedent(TOPIC)
     cut = text.rindex("sources = ")  # the last question's sources
     found = problems(course_dir(tmp_path, topic=text[:cut], scenario=None))
-    assert len(found) == 1 and "missing field 'lines' in question 'sprocket-q'" in found[0], found
+    assert len(found) == 1, found
+    assert "missing field 'lines' in question 'sprocket-q'" in found[0], found
 
 
 def test_a_new_scenario_file_invalidates_the_course_cache(tmp_path: Path) -> None:
@@ -230,7 +237,8 @@ def test_blueprint_domains_and_tasks() -> None:
     assert len(blueprint.TASKS) == 13
     assert blueprint.label("2.2") == "2.2 Implement encryption by using AWS services"
     assert blueprint.label(OUTSIDE) == "outside the DVA-C02 blueprint"
-    assert domain_of("3.4") == 3 and domain_of(OUTSIDE) is None
+    assert domain_of("3.4") == 3
+    assert domain_of(OUTSIDE) is None
 
 
 def test_a_topic_added_beyond_the_notes_needs_no_lines(tmp_path: Path) -> None:

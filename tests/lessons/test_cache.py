@@ -36,7 +36,8 @@ def test_the_course_cache_round_trips_and_is_marshal_not_pickle(tmp_path: Path) 
     first = load_course_cached([folder], where)
     raw = (where / CACHE_NAME).read_bytes()
     data = marshal.loads(raw)  # plain values only
-    assert isinstance(data, dict) and "signature" in data
+    assert isinstance(data, dict)
+    assert "signature" in data
     assert not raw.startswith(b"\x80")  # not a pickle stream
     again = load_course_cached([folder], where)
     assert again.course.entries.keys() == first.course.entries.keys()
@@ -82,7 +83,8 @@ def test_a_symlinked_cache_file_or_folder_is_not_followed(tmp_path: Path) -> Non
     assert cache.read(where, CACHE_NAME) is None
     link = tmp_path / "linked-cache"
     link.symlink_to(where)
-    assert not cache.folder_ok(link) and cache.read(link, CACHE_NAME) is None
+    assert not cache.folder_ok(link)
+    assert cache.read(link, CACHE_NAME) is None
 
 
 def test_damaged_caches_are_rebuilt(tmp_path: Path) -> None:

@@ -82,7 +82,9 @@ def test_every_added_entry_names_its_sources(course: Course) -> None:
 def test_every_update_keeps_the_notes_wording_and_names_a_page(course: Course) -> None:
     for entry in course.entries.values():
         for update in entry.updates:
-            assert update.note.strip() and update.current.strip() and update.source.strip(), entry.id
+            assert update.note.strip(), entry.id
+            assert update.current.strip(), entry.id
+            assert update.source.strip(), entry.id
             assert update.kind in ("update", "correction"), entry.id
             assert update.note != update.current, entry.id
             if update.kind == "update":

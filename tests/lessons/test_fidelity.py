@@ -34,7 +34,7 @@ def _without(course: Course, entry_id: str) -> Course:
 
 def test_checker_notices_a_dropped_entry(notes_text: str) -> None:
     course = load_course().course
-    eni = course.entry("iam-ec2/eni")
+    eni = course.entries["iam-ec2/eni"]
     before = {n for n, _ in check(course, notes_text).uncovered}
     after = {n for n, _ in check(_without(course, "iam-ec2/eni"), notes_text).uncovered}
     assert after - before == set(eni.lines)
@@ -43,7 +43,7 @@ def test_checker_notices_a_dropped_entry(notes_text: str) -> None:
 def test_checker_notices_wrong_line_numbers_and_lost_numbers(notes_text: str) -> None:
     course = load_course().course
     topic = course.by_topic["iam-ec2"]
-    spot = course.entry("iam-ec2/spot")
+    spot = course.entries["iam-ec2/spot"]
     # Claim the Security group line for the Spot entry instead of its own: words do not match.
     moved = dataclasses.replace(spot, lines=(10,))
     launch = next(e for e in topic.entries if e.slug == "launch-types")
@@ -54,7 +54,7 @@ def test_checker_notices_wrong_line_numbers_and_lost_numbers(notes_text: str) ->
     report = check(broken, notes_text)
     assert 19 in [n for n, _ in report.uncovered]
     # A fact's number lost in the rewrite.
-    reserved = course.entry("iam-ec2/reserved")
+    reserved = course.entries["iam-ec2/reserved"]
     lossy = dataclasses.replace(reserved, notes=tuple(n.replace("{{75%}}", "a big") for n in reserved.notes))
     children = tuple(lossy if c.slug == "reserved" else c for c in launch.children)
     entries = tuple(dataclasses.replace(e, children=children) if e is launch else e for e in topic.entries)

@@ -13,14 +13,11 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from lessons.formulas import (
-    FORMULAS,
-    Formula,
+from lessons.capacity import (
     FormulaError,
     Result,
     batch_get_calls,
     batch_write_calls,
-    find,
     kinesis_shards,
     lambda_concurrency,
     partitions,
@@ -30,6 +27,7 @@ from lessons.formulas import (
     wcu,
     xray_traces,
 )
+from lessons.formulas import FORMULAS, Formula, find
 from lessons.loader import load_course
 
 # ------------------------------------------------------------------ golden: the notes' worked examples
@@ -164,7 +162,8 @@ def test_lambda_concurrency_and_the_limit() -> None:
     assert lambda_concurrency(3, 250).value == 1  # 0.75 rounds up
     busy = lambda_concurrency(3000, 1250)
     assert busy.value == 3750
-    assert len(busy.warnings) == 1 and "1000" in busy.warnings[0]
+    assert len(busy.warnings) == 1
+    assert "1000" in busy.warnings[0]
     assert lambda_concurrency(1000, 1000).warnings == []
     assert lambda_concurrency(1001, 1000).warnings
 
@@ -213,7 +212,9 @@ def test_bad_numbers_are_refused_in_one_line(name: str) -> None:
             with pytest.raises(FormulaError) as caught:
                 formula(**{**_valid(formula), param.name: bad})
             message = str(caught.value)
-            assert message and "\n" not in message and len(message) < 200, message
+            assert message
+            assert "\n" not in message, message
+            assert len(message) < 200, message
 
 
 @pytest.mark.parametrize(
@@ -365,10 +366,12 @@ def test_every_formula_gives_ascii_steps_for_realistic_input(name, rng) -> None:
     assert isinstance(result, Result)
     assert result.unit == formula.unit
     assert result.value >= 0
-    assert result.steps and all(step.isascii() and "\n" not in step for step in result.steps)
+    assert result.steps
+    assert all(step.isascii() and "\n" not in step for step in result.steps)
     assert all(w.isascii() for w in result.warnings)
     question = formula.question(args)
-    assert question.endswith("?") and "{" not in question
+    assert question.endswith("?")
+    assert "{" not in question
     json.dumps(result.as_dict())
 
 
@@ -393,10 +396,13 @@ def test_registry_matches_the_functions(name: str) -> None:
         else:
             assert default == param.default
         assert param.type in (int, float, str, bool)
-        assert param.label and param.help and param.samples
+        assert param.label
+        assert param.help
+        assert param.samples
         assert param.option == "--" + param.name.replace("_", "-")
         if param.choices:
-            assert param.type is str and param.default in param.choices
+            assert param.type is str
+            assert param.default in param.choices
             assert set(param.samples) <= set(param.choices)
 
 

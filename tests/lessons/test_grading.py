@@ -221,15 +221,24 @@ def test_expected_and_given_are_shown_as_text() -> None:
 
 
 def test_helpers() -> None:
-    assert parse_bool("Yes") is True and parse_bool("f") is False and parse_bool(0) is None
-    assert parse_number("24 RCU") == 24 and parse_number("2.5k") == 2500 and parse_number("x") is None
-    assert parse_number("5 KB") == 5 and parse_number("-3") == -3 and parse_number("1_000") == 1000
-    assert is_acronym("ENI") and is_acronym("S3") and is_acronym("CI/CD") and not is_acronym("gp2")
+    assert parse_bool("Yes") is True
+    assert parse_bool("f") is False
+    assert parse_bool(0) is None
+    assert parse_number("24 RCU") == 24
+    assert parse_number("2.5k") == 2500
+    assert parse_number("x") is None
+    assert parse_number("5 KB") == 5
+    assert parse_number("-3") == -3
+    assert parse_number("1_000") == 1000
+    assert is_acronym("ENI")
+    assert is_acronym("S3")
+    assert is_acronym("CI/CD")
+    assert not is_acronym("gp2")
     assert [typo_allowance(a) for a in ("ENI", "Tag", "Canary", "ChangeMessageVisibility")] == [0, 0, 1, 2]
 
 
 def test_unknown_type_is_a_programming_error() -> None:
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="unknown question type 'essay'"):
         grade(make("essay", "x"), "x")
 
 

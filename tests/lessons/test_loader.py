@@ -91,8 +91,10 @@ def test_good_file_loads_with_every_field(tmp_path: Path) -> None:
     assert result.problems == []
     course = result.course
     topic = course.topic("widgets")
-    assert topic is not None and course.topic(40) is topic and course.topic("40") is topic
-    gizmo = course.entry("widgets/gizmo")
+    assert topic is not None
+    assert course.topic(40) is topic
+    assert course.topic("40") is topic
+    gizmo = course.entries["widgets/gizmo"]
     assert gizmo.full_form == "General Gizmo"
     assert gizmo.lines == (2, 3, 4)
     assert gizmo.related == ("widgets/sprocket",)
@@ -111,7 +113,8 @@ def test_builtin_course_loads_clean_with_the_notes_23_topics_first() -> None:
     assert result.problems == [], [str(p) for p in result.problems]
     numbers = [t.number for t in result.course.topics]
     assert numbers == list(range(1, len(numbers) + 1))  # topics beyond the notes continue the numbering
-    assert len(numbers) >= 23 and all(t.lines for t in result.course.topics[:23])  # the notes' own topics
+    assert len(numbers) >= 23
+    assert all(t.lines for t in result.course.topics[:23])
     assert len(list(BUILTIN_DIR.glob("*.toml"))) == len(numbers)
     titles = {t.id: t.title for t in result.course.topics}
     assert titles["cloudfront"] == "CloudFront"
@@ -202,7 +205,8 @@ def test_question_testing_unknown_entry(tmp_path: Path) -> None:
     problem = only_problem(result)
     assert "tests unknown entry 'widgets/gadget' (question left out)" in problem.problem
     assert problem.line == line_of(GOOD, 'entry = "gizmo"')
-    assert result.course.topic("widgets") is not None and result.course.questions == {}
+    assert result.course.topic("widgets") is not None
+    assert result.course.questions == {}
 
 
 def test_hostile_course_files_are_one_line_each_and_the_rest_loads(tmp_path: Path) -> None:
@@ -224,9 +228,11 @@ def test_hostile_course_files_are_one_line_each_and_the_rest_loads(tmp_path: Pat
     assert [t.id for t in result.course.topics] == ["widgets"]
     text = "\n".join(str(p) for p in result.problems)
     assert "41-deep.toml: nested too deeply" in text
-    assert "42-folder.toml: not a regular file" in text and "43-fifo.toml: not a regular file" in text
+    assert "42-folder.toml: not a regular file" in text
+    assert "43-fifo.toml: not a regular file" in text
     assert "44-zero.toml: not a regular file" in text
-    assert "45-nested.toml" in text and "nested more than 8 deep" in text
+    assert "45-nested.toml" in text
+    assert "nested more than 8 deep" in text
     assert all("\n" not in str(p) for p in result.problems)
 
 
@@ -277,7 +283,8 @@ def test_broken_file_does_not_stop_the_others(tmp_path: Path) -> None:
     write(folder, "40-widgets.toml", GOOD)
     write(folder, "41-broken.toml", "id = [")
     result = load_course([folder], builtin=False)
-    assert len(result.problems) == 1 and result.problems[0].path.endswith("41-broken.toml")
+    assert len(result.problems) == 1
+    assert result.problems[0].path.endswith("41-broken.toml")
     assert [t.id for t in result.course.topics] == ["widgets"]
 
 

@@ -43,13 +43,16 @@ def assert_fair(bank: QuestionBank, quiz: Quiz) -> None:
         if q.type in ("single", "multi"):
             folded = [" ".join(markup.plain(c).casefold().split()) for c in item.choices]
             assert len(folded) == len(set(folded)), f"duplicate choices in {q.id}"
-            assert item.correct and all(c in item.choices for c in item.correct), q.id
+            assert item.correct, q.id
+            assert all(c in item.choices for c in item.correct), q.id
             assert sorted(item.choices) == sorted(q.choices)
             assert set(item.correct) == set(q.correct_choices)
         elif q.type == "truefalse":
-            assert item.choices == ("True", "False") and item.correct == (("True",) if q.answer else ("False",))
+            assert item.choices == ("True", "False")
+            assert item.correct == (("True",) if q.answer else ("False",))
         else:
-            assert item.choices == () and len(item.correct) == 1
+            assert item.choices == ()
+            assert len(item.correct) == 1
             assert bank.grade(q, item.correct[0]).correct, q.id
 
 
@@ -58,7 +61,9 @@ def assert_fair(bank: QuestionBank, quiz: Quiz) -> None:
 
 def test_topic_quiz(bank: QuestionBank) -> None:
     quiz = build_quiz(bank, QuizSpec("topic", ["dynamodb"], seed=1))
-    assert len(quiz.items) == 10 and quiz.time_limit_s is None and quiz.seed == 1
+    assert len(quiz.items) == 10
+    assert quiz.time_limit_s is None
+    assert quiz.seed == 1
     assert {i.question.topic_id for i in quiz.items} == {"dynamodb"}
     assert_fair(bank, quiz)
     by_number = build_quiz(bank, QuizSpec("topic", ["18"], seed=1))
@@ -81,13 +86,15 @@ def test_mixed_quiz_spreads_evenly(bank: QuestionBank) -> None:
     assert Counter(i.question.topic_id for i in quiz.items) == {"iam-ec2": 3, "s3": 3, "lambda": 3}
     quiz = build_quiz(bank, QuizSpec("mixed", ["iam-ec2", "s3", "lambda"], count=10, seed=4))
     spread = Counter(i.question.topic_id for i in quiz.items)
-    assert sum(spread.values()) == 10 and max(spread.values()) - min(spread.values()) <= 1
+    assert sum(spread.values()) == 10
+    assert max(spread.values()) - min(spread.values()) <= 1
     assert_fair(bank, quiz)
     everything = build_quiz(bank, QuizSpec("mixed", count=2 * len(bank.course.topics), seed=5))
     assert Counter(i.question.topic_id for i in everything.items) == {t.id: 2 for t in bank.course.topics}
     # Topics in a row are shuffled, not grouped.
     order = [i.question.topic_id for i in build_quiz(bank, QuizSpec("mixed", ["1", "2"], count=12, seed=9)).items]
-    assert order != sorted(order) and order != sorted(order, reverse=True)
+    assert order != sorted(order)
+    assert order != sorted(order, reverse=True)
 
 
 def test_mistakes_quiz(bank: QuestionBank) -> None:
@@ -143,7 +150,8 @@ def test_a_domain_quiz_keeps_to_its_domain_and_prefers_scenarios(bank: QuestionB
     for domain in (1, 2, 3, 4):
         quiz = build_quiz(bank, QuizSpec("mixed", domain=domain, count=20, seed=domain))
         questions = [i.question for i in quiz.items]
-        assert len(questions) == 20 and {q.domain for q in questions} == {domain}
+        assert len(questions) == 20
+        assert {q.domain for q in questions} == {domain}
         assert sum(q.origin == "scenario" for q in questions) >= 0.7 * 20
         assert_fair(bank, quiz)
     exam = build_quiz(bank, QuizSpec("exam", domain=2, count=30, seed=1))
@@ -160,15 +168,19 @@ def test_mixed_quizzes_prefer_scenarios_and_topic_drills_keep_recall(bank: Quest
 
 
 def test_exam_score_scale_and_pass_mark(bank: QuestionBank) -> None:
-    assert scaled_score(65, 65) == 1000 and scaled_score(0, 65) == 100
-    assert scaled_score(45, 65) == 723 and scaled_score(44, 65) == 709
-    assert scaled_score(1, 2) == 550 and PASS_SCORE == 720
+    assert scaled_score(65, 65) == 1000
+    assert scaled_score(0, 65) == 100
+    assert scaled_score(45, 65) == 723
+    assert scaled_score(44, 65) == 709
+    assert scaled_score(1, 2) == 550
+    assert PASS_SCORE == 720
     quiz = build_quiz(bank, QuizSpec("exam", seed=2))
     passed = quiz.score([True] * 45 + [False] * 20)
     assert (passed.correct, passed.total, passed.scaled, passed.passed) == (45, 65, 723, True)
     failed = quiz.score([True] * 44)  # missing answers count as wrong
     assert (failed.correct, failed.total, failed.scaled, failed.passed) == (44, 65, 709, False)
-    assert sum(t.total for t in failed.by_topic) == 65 and sum(t.correct for t in failed.by_topic) == 44
+    assert sum(t.total for t in failed.by_topic) == 65
+    assert sum(t.correct for t in failed.by_topic) == 44
     order = [t.id for t in bank.course.topics]
     assert [t.topic for t in failed.by_topic] == sorted({t.topic for t in failed.by_topic}, key=order.index)
 
@@ -208,7 +220,8 @@ def test_an_rng_can_be_passed_in(bank: QuestionBank) -> None:
     spec = QuizSpec("topic", ["lambda"])
     one = build_quiz(bank, spec, rng=random.Random(5))
     two = build_quiz(bank, spec, rng=random.Random(5))
-    assert snapshot(one) == snapshot(two) and one.seed is None
+    assert snapshot(one) == snapshot(two)
+    assert one.seed is None
     fresh = build_quiz(bank, spec)
     assert fresh.seed is not None
     assert snapshot(build_quiz(bank, QuizSpec("topic", ["lambda"], seed=fresh.seed))) == snapshot(fresh)
@@ -263,7 +276,8 @@ def test_whole_topic_without_repeats(bank: QuestionBank) -> None:
 def test_errors_are_one_line_for_the_learner(bank: QuestionBank, spec: QuizSpec, words: str) -> None:
     with pytest.raises(QuizError) as caught:
         build_quiz(bank, spec, last_results={"s3/q/x": True})
-    assert words in caught.value.message and "\n" not in caught.value.message
+    assert words in caught.value.message
+    assert "\n" not in caught.value.message
     assert str(caught.value) == caught.value.message
 
 

@@ -8,14 +8,13 @@ import os
 from pathlib import Path
 
 import pytest
-from hypothesis import given, settings
-from hypothesis import strategies as st
 
-from lessons import search
+from lessons import search, search_data
 from lessons.folders import course_dirs
 from lessons.loader import load_course, parse_topic_text
 from lessons.model import Course
-from lessons.search import SearchIndex, acronyms_in_text, family, osa_distance, query_words, stem
+from lessons.search import SearchIndex
+from lessons.search_words import acronyms_in_text, family, query_words, stem
 
 # (query, entry id that must be among the top 3), at least two per topic:
 # typos, acronyms both ways, partial words, any word order, punctuation.
@@ -271,7 +270,10 @@ def test_hits_carry_what_a_result_list_shows(index: SearchIndex) -> None:
     assert top.topic_title.startswith("Messaging")
     assert top.term == "SQS Visibility Timeout"
     assert top.full_form is None
-    assert top.summary and "\n" not in top.summary and "{{" not in top.summary and "`" not in top.summary
+    assert top.summary
+    assert "\n" not in top.summary
+    assert "{{" not in top.summary
+    assert "`" not in top.summary
     assert {"visibility", "timeout"} <= set(top.matched)
     eni = index.search("eni", limit=1)[0]
     assert eni.full_form == "Elastic Network Interface"
@@ -280,7 +282,8 @@ def test_hits_carry_what_a_result_list_shows(index: SearchIndex) -> None:
 def test_typos_match_and_show_the_real_word(index: SearchIndex) -> None:
     hit = index.search("visiblity timeout", limit=1)[0]
     assert hit.id == "messaging/sqs-visibility-timeout"
-    assert "visibility" in hit.matched and "visiblity" not in hit.matched
+    assert "visibility" in hit.matched
+    assert "visiblity" not in hit.matched
 
 
 def test_limits(index: SearchIndex) -> None:
@@ -298,10 +301,13 @@ def test_nothing_to_find(index: SearchIndex, query: str) -> None:
 def test_record_has_the_display_data(index: SearchIndex) -> None:
     record = index.record("messaging/sqs-message-size")
     assert record["term"] == "SQS Message Size Limit"
-    assert record["topic_number"] == 16 and record["topic_title"].startswith("Messaging")
+    assert record["topic_number"] == 16
+    assert record["topic_title"].startswith("Messaging")
     assert "{{" in record["definition"]  # markup kept for the display to style
-    assert record["parent_id"] == "messaging/sqs" and record["parent_term"] == "SQS"
-    assert record["updates"] and {"note", "current", "since", "source"} <= set(record["updates"][0])
+    assert record["parent_id"] == "messaging/sqs"
+    assert record["parent_term"] == "SQS"
+    assert record["updates"]
+    assert {"note", "current", "since", "source"} <= set(record["updates"][0])
     assert record["added"] is False
     parent = index.record("messaging/sqs")
     assert {"id": "messaging/sqs-retention", "term": "SQS Message Retention"} in parent["children"]
@@ -509,12 +515,14 @@ def test_word_families_and_synonyms_match_a_shade_below_the_word(two_topics: Sea
     assert [family(w) for w in ("scale", "scaled", "scaling", "scalable")] == ["scal"] * 4
     assert family("retry") == family("retried") == family("retrying") == "retri"
     assert family("encrypt") == family("encryption") == family("encrypted")
-    assert family("trigger") == family("triggering") and family("deploy") == family("deployment")
+    assert family("trigger") == family("triggering")
+    assert family("deploy") == family("deployment")
     assert family("user") != family("use")  # too short to shed anything
     assert ids(two_topics, "scale")[0] == "gadgets/gadget-scaling"  # the name beats the mention "scaled"
     assert "widgets/spring" in ids(two_topics, "retry")
     exact, family_match = two_topics.search("retried")[0], two_topics.search("retry")[0]
-    assert exact.id == family_match.id == "widgets/spring" and exact.score > family_match.score
+    assert exact.id == family_match.id == "widgets/spring"
+    assert exact.score > family_match.score
 
 
 def test_everyday_words_numbers_with_units_and_rare_words(index: SearchIndex) -> None:
@@ -549,26 +557,6 @@ def test_acronyms_in_text() -> None:
     ]
     assert list(acronyms_in_text("Some words (ABC) that do not match.")) == []
     assert list(acronyms_in_text("Retention (4 days by default).")) == []
-
-
-def _reference_osa(a: str, b: str) -> int:
-    d = [[0] * (len(b) + 1) for _ in range(len(a) + 1)]
-    for i in range(len(a) + 1):
-        d[i][0] = i
-    for j in range(len(b) + 1):
-        d[0][j] = j
-    for i in range(1, len(a) + 1):
-        for j in range(1, len(b) + 1):
-            d[i][j] = min(d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + (a[i - 1] != b[j - 1]))
-            if i > 1 and j > 1 and a[i - 1] == b[j - 2] and a[i - 2] == b[j - 1]:
-                d[i][j] = min(d[i][j], d[i - 2][j - 2] + 1)
-    return d[-1][-1]
-
-
-@settings(max_examples=300, deadline=None)
-@given(st.text("abcd", max_size=9), st.text("abcd", max_size=9), st.integers(0, 3))
-def test_banded_edit_distance_matches_the_full_table(a: str, b: str, limit: int) -> None:
-    assert osa_distance(a, b, limit) == min(_reference_osa(a, b), limit + 1)
 
 
 # ------------------------------------------------------------------ the cache
@@ -609,7 +597,7 @@ def course_copy(tmp_path: Path) -> Path:
     return folder
 
 
-def open_index(cache: Path, folder: Path, build: Builds, **kwargs) -> SearchIndex:
+def open_index(cache: Path | None, folder: Path, build: Builds, **kwargs) -> SearchIndex:
     return SearchIndex.load_or_build(cache, course_dirs([folder], builtin=False), build, **kwargs)
 
 
@@ -617,10 +605,12 @@ def test_the_cache_is_written_once_and_then_read(tmp_path: Path, course_copy: Pa
     cache = tmp_path / "cache"
     build = Builds([course_copy])
     first = open_index(cache, course_copy, build)
-    assert build.calls == 1 and not first.from_cache
+    assert build.calls == 1
+    assert not first.from_cache
     assert sorted(p.name for p in cache.iterdir()) == [search.CACHE_NAME]  # no temp files left
     second = open_index(cache, course_copy, build)
-    assert build.calls == 1 and second.from_cache
+    assert build.calls == 1
+    assert second.from_cache
     for query in ("gizmo", "gizmoes", "quantum rotor unit", "doohick", "30 seconds"):
         assert second.search(query) == first.search(query) != []
     assert second.record("gadgets/gizmo") == first.record("gadgets/gizmo")
@@ -671,14 +661,16 @@ def test_a_changed_course_file_rebuilds(tmp_path: Path, course_copy: Path, chang
     else:
         (course_copy / "41-widgets.toml").unlink()
     index = open_index(cache, course_copy, build)
-    assert build.calls == 2 and not index.from_cache
+    assert build.calls == 2
+    assert not index.from_cache
     if change == "edit":
         assert index.search("cogwheel", limit=1)[0].id == "gadgets/sprocket"
     if change == "add":
         assert "more/gizmo" in index
     if change == "remove":
         assert index.search("doohickey") == []
-    assert open_index(cache, course_copy, build).from_cache and build.calls == 2
+    assert open_index(cache, course_copy, build).from_cache
+    assert build.calls == 2
 
 
 def test_a_new_version_rebuilds(tmp_path: Path, course_copy: Path) -> None:
@@ -696,7 +688,7 @@ def test_a_new_version_rebuilds(tmp_path: Path, course_copy: Path) -> None:
         lambda data: b"",
         lambda data: b"not a marshal file at all",
         lambda data: data[: len(data) // 2],
-        lambda data: marshal.dumps({"format": search.INDEX_FORMAT}),
+        lambda data: marshal.dumps({"format": search_data.INDEX_FORMAT}),
         lambda data: marshal.dumps([1, 2, 3]),
     ],
     ids=["empty", "garbage", "truncated", "wrong-shape", "wrong-type"],
@@ -708,7 +700,8 @@ def test_a_corrupt_cache_is_rebuilt(tmp_path: Path, course_copy: Path, damage) -
     path = cache / search.CACHE_NAME
     path.write_bytes(damage(path.read_bytes()))
     index = open_index(cache, course_copy, build)
-    assert build.calls == 2 and not index.from_cache
+    assert build.calls == 2
+    assert not index.from_cache
     assert index.search("gizmo", limit=1)[0].id == "gadgets/gizmo"
     assert open_index(cache, course_copy, build).from_cache  # and written again, whole
 
@@ -730,7 +723,8 @@ def test_an_unwritable_cache_folder_only_means_building_in_memory(tmp_path: Path
     build = Builds([course_copy])
     for cache in (blocker, blocker / "cache"):
         index = open_index(cache, course_copy, build)
-        assert not index.from_cache and index.search("gizmo")
+        assert not index.from_cache
+        assert index.search("gizmo")
     read_only = tmp_path / "read-only"
     read_only.mkdir()
     read_only.chmod(0o500)
@@ -748,7 +742,8 @@ def test_an_unreadable_cache_file_is_rebuilt(tmp_path: Path, course_copy: Path) 
     (cache / search.CACHE_NAME).mkdir()  # a folder where the file should be: cannot be read or replaced
     build = Builds([course_copy])
     index = open_index(cache, course_copy, build)
-    assert not index.from_cache and index.search("gizmo")
+    assert not index.from_cache
+    assert index.search("gizmo")
 
 
 def test_load_problems_are_kept_as_notices(tmp_path: Path, course_copy: Path) -> None:
@@ -760,20 +755,22 @@ def test_load_problems_are_kept_as_notices(tmp_path: Path, course_copy: Path) ->
     dirs = course_dirs([course_copy, broken], builtin=False)
     first = SearchIndex.load_or_build(cache, dirs, build)
     second = SearchIndex.load_or_build(cache, dirs, build)
-    assert second.from_cache and build.calls == 1
+    assert second.from_cache
+    assert build.calls == 1
     assert first.notices == second.notices
-    assert len(first.notices) == 1 and "50-broken.toml" in first.notices[0]
+    assert len(first.notices) == 1
+    assert "50-broken.toml" in first.notices[0]
     assert second.search("gizmo")
 
 
 def test_a_missing_extra_folder_is_part_of_the_signature(tmp_path: Path, course_copy: Path) -> None:
     later = tmp_path / "later"
-    sig = search.signature(course_dirs([course_copy, later], builtin=False), "1")
+    sig = search_data.signature(course_dirs([course_copy, later], builtin=False), "1")
     later.mkdir()
     (later / "42-later.toml").write_text(
         GADGETS.replace('id = "gadgets"', 'id = "later"').replace("number = 40", "number = 42"), encoding="utf-8"
     )
-    assert search.signature(course_dirs([course_copy, later], builtin=False), "1") != sig
+    assert search_data.signature(course_dirs([course_copy, later], builtin=False), "1") != sig
 
 
 def test_the_built_in_course_from_the_cache_answers_like_a_fresh_build(tmp_path: Path, index: SearchIndex) -> None:
@@ -786,6 +783,7 @@ def test_the_built_in_course_from_the_cache_answers_like_a_fresh_build(tmp_path:
 
     SearchIndex.load_or_build(cache, course_dirs(), build)
     cached = SearchIndex.load_or_build(cache, course_dirs(), build)
-    assert cached.from_cache and len(calls) == 1
+    assert cached.from_cache
+    assert len(calls) == 1
     for query, _ in QUERIES[::7]:
         assert cached.search(query, limit=3) == index.search(query, limit=3)

@@ -42,8 +42,10 @@ def test_the_set_is_large_well_formed_and_covers_the_course(queries: list[dict],
     assert not [q for q, n in Counter(typed).items() if n > 1], "a query is listed twice"
     for item in queries:
         assert set(item) <= {"q", "want", "first"}, item
-        assert isinstance(item["q"], str) and item["q"].strip(), item
-        assert isinstance(item["want"], list) and item["want"], item
+        assert isinstance(item["q"], str), item
+        assert item["q"].strip(), item
+        assert isinstance(item["want"], list), item
+        assert item["want"], item
         unknown = [w for w in item["want"] if w not in course.entries]
         assert not unknown, f"{item['q']!r}: not entries of the course: {unknown}"
     topics = Counter(w.split("/")[0] for item in queries for w in set(item["want"]))
@@ -73,7 +75,8 @@ def test_the_shorthand_ranks_its_entry_first(index: SearchIndex, queries: list[d
     assert {"dynamodb rcu", "dynamodb wcu", "dynamodb gsi"} <= {item["q"] for item in firsts}
     for item in firsts:
         top = _ranks(index, item)
-        assert top and top[0] == item["want"][0], f"{item['q']!r}: {item['want'][0]} is not first in {top[:3]}"
+        assert top, f"{item['q']!r}: no match"
+        assert top[0] == item["want"][0], f"{item['q']!r}: {item['want'][0]} is not first in {top[:3]}"
 
 
 @pytest.mark.parametrize(

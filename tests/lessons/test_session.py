@@ -48,8 +48,7 @@ def make_quiz(mode: str = "exam", count: int = 5) -> Quiz:
         if q.type == "truefalse":
             items.append(QuizItem(q, ("True", "False"), ("True" if q.answer else "False",)))
         elif q.type in ("single", "multi"):
-            correct = (q.answer,) if q.type == "single" else tuple(q.answer)
-            items.append(QuizItem(q, q.choices, correct))
+            items.append(QuizItem(q, q.choices, q.correct_choices))
         else:
             items.append(QuizItem(q, (), (str(q.answer),)))
     limit = 130 * 60 if mode == "exam" else None
@@ -62,15 +61,21 @@ def make_quiz(mode: str = "exam", count: int = 5) -> Quiz:
 def test_practice_records_each_answer_once_and_locks_it() -> None:
     session = QuizSession(make_quiz("topic"), started=100.0)
     attempt = session.answer("A", now=104.0)
-    assert attempt is not None and attempt.question.id == "t/q/one"
-    assert not attempt.grade.correct and attempt.seconds == pytest.approx(4.0)
-    assert session.feedback and session.locked
+    assert attempt is not None
+    assert attempt.question.id == "t/q/one"
+    assert not attempt.grade.correct
+    assert attempt.seconds == pytest.approx(4.0)
+    assert session.feedback
+    assert session.locked
     with pytest.raises(AnswerRejected, match="Already answered"):
         session.answer("B", now=105.0)
     assert session.proceed(now=106.0) is False
-    assert session.index == 1 and not session.feedback
+    assert session.index == 1
+    assert not session.feedback
     second = session.answer(True, now=109.0)
-    assert second is not None and second.grade.correct and second.seconds == pytest.approx(3.0)
+    assert second is not None
+    assert second.grade.correct
+    assert second.seconds == pytest.approx(3.0)
     assert session.finish() == []  # practice answers were recorded as given
 
 
@@ -88,7 +93,8 @@ def test_exam_records_one_final_answer_per_question_at_the_end() -> None:
     session = QuizSession(make_quiz("exam"), started=0.0)
     assert session.answer("A", now=5.0) is None  # nothing recorded while the exam runs
     assert session.index == 1  # on to the next unanswered question
-    assert session.move(-1, now=6.0) and session.index == 0
+    assert session.move(-1, now=6.0)
+    assert session.index == 0
     assert session.answer("B", now=8.0) is None  # changed: still nothing recorded
     attempts = session.finish()
     assert [(a.question.slug, a.response, a.grade.correct) for a in attempts] == [("one", "B", True)]
@@ -98,11 +104,15 @@ def test_exam_records_one_final_answer_per_question_at_the_end() -> None:
 
 def test_exam_navigation_flags_and_states() -> None:
     session = QuizSession(make_quiz("exam"), started=0.0)
-    assert session.toggle_flag() is True and session.state_of(0) == "unanswered, flagged"
+    assert session.toggle_flag() is True
+    assert session.state_of(0) == "unanswered, flagged"
     session.answer("B", now=1.0)
-    assert session.state_of(0) == "answered, flagged" and session.state_of(1) == "unanswered"
-    assert session.jump(4, now=2.0) and session.index == 4
-    assert not session.jump(5, now=2.0) and not session.move(1, now=2.0)
+    assert session.state_of(0) == "answered, flagged"
+    assert session.state_of(1) == "unanswered"
+    assert session.jump(4, now=2.0)
+    assert session.index == 4
+    assert not session.jump(5, now=2.0)
+    assert not session.move(1, now=2.0)
     assert session.toggle_flag() is True
     assert session.flagged == {0, 4}
 
@@ -121,7 +131,8 @@ def test_unanswered_exam_questions_count_as_wrong() -> None:
     session.finish()
     score = session.score()
     assert (score.correct, score.total) == (1, 5)
-    assert score.scaled == 100 + 900 * 1 // 5 and score.passed is False
+    assert score.scaled == 100 + 900 * 1 // 5
+    assert score.passed is False
     assert [item.question.slug for item, _ in session.mistakes()] == ["two", "three", "four", "five"]
 
 
@@ -135,7 +146,8 @@ def test_a_numeric_question_takes_a_number(text: str) -> None:
     session = QuizSession(make_quiz("topic"), started=0.0, index=2)
     with pytest.raises(AnswerRejected):
         session.answer(text, now=1.0)
-    assert session.responses == {} and not session.feedback  # not graded, not recorded
+    assert session.responses == {}
+    assert not session.feedback
 
 
 @pytest.mark.parametrize("text", ["24", "24 RCU", "24 rcus", "1,000", "2k", "24 KB", "1e3", "24."])
@@ -170,8 +182,10 @@ def test_snapshot_restore_round_trips_mid_exam(tmp_path) -> None:
     data = json.loads(json.dumps(session.snapshot(now=110.0)))  # survives JSON, as in the store
     back = QuizSession.restore(data, bank=None, now=5000.0)
     assert back is not None
-    assert back.session_id == "s1" and back.index == session.index
-    assert back.responses == session.responses and back.flagged == session.flagged
+    assert back.session_id == "s1"
+    assert back.index == session.index
+    assert back.responses == session.responses
+    assert back.flagged == session.flagged
     assert back.elapsed(5000.0) == pytest.approx(60.0)  # the clock did not run while away
     assert back.time_left(5000.0) == pytest.approx(130 * 60 - 60.0)
     assert {i: g.correct for i, g in back.grades.items()} == {0: True, 1: True}
@@ -192,9 +206,12 @@ def test_practice_resumes_at_the_next_unanswered_question() -> None:
     session = QuizSession(make_quiz("topic"), started=0.0)
     session.answer("B", now=1.0)
     back = QuizSession.restore(session.snapshot(now=2.0), None, now=10.0)
-    assert back is not None and back.index == 1 and back.recorded == {0}
+    assert back is not None
+    assert back.index == 1
+    assert back.recorded == {0}
     assert not back.jump(0, now=11.0)  # a practice quiz never goes back to an answered question
-    assert back.answer(True, now=12.0) is not None and back.index == 1
+    assert back.answer(True, now=12.0) is not None
+    assert back.index == 1
 
 
 # ---------------------------------------------------------------- any sequence of actions
@@ -242,7 +259,8 @@ def test_any_sequence_records_at_most_one_attempt_per_question(actions, mode: st
         else:  # a dropped connection and a resume
             restored = QuizSession.restore(json.loads(json.dumps(session.snapshot(now))), None, now + 500)
             assert restored is not None
-            assert restored.responses == session.responses and restored.flagged == session.flagged
+            assert restored.responses == session.responses
+            assert restored.flagged == session.flagged
             assert restored.elapsed(now + 500) == pytest.approx(session.elapsed(now))
             session = restored
             now += 500
