@@ -23,7 +23,8 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 spec = importlib.util.spec_from_file_location("pty_harness", HERE.parent / "tests" / "terminals" / "conftest.py")
-assert spec is not None and spec.loader is not None
+assert spec is not None
+assert spec.loader is not None
 harness = importlib.util.module_from_spec(spec)
 sys.modules["pty_harness"] = harness
 spec.loader.exec_module(harness)

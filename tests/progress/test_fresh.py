@@ -24,7 +24,8 @@ def read_everything(store: ProgressStore) -> None:
     scheduler = Scheduler(store, fuzz=False)
     summarize(store, [(t, title, entries) for t, _, title, entries in TOPICS])
     dashboard(store, scheduler, TOPICS)
-    scheduler.due_now(), scheduler.next_due(), store.latest_marks(), store.settings(), store.position()
+    for read in (scheduler.due_now, scheduler.next_due, store.latest_marks, store.settings, store.position):
+        read()
     store.export()
 
 

@@ -214,9 +214,15 @@ def every_reader(store: ProgressStore, tz: Any) -> dict[str, Any]:
     summarize(store, [(t, title, entries) for t, _, title, entries in TOPICS])
     board = dashboard(store, scheduler, TOPICS)
     json.dumps(board.__dict__, default=str)
-    scheduler.due_now(), scheduler.next_due(), scheduler.forecast(8, store.today(), tz)
-    store.streak_days(), store.daily_activity(30), store.question_stats(), store.sessions(), store.latest_marks()
-    [store.entry_state(e) for e in ("s3/a", "s3/b")], list(store.attempts()), store.seen_entries(), store.settings()
+    scheduler.forecast(8, store.today(), tz)
+    store.daily_activity(30)
+    for read in (scheduler.due_now, scheduler.next_due, store.streak_days, store.question_stats, store.sessions):
+        read()
+    for read in (store.latest_marks, store.seen_entries, store.settings):
+        read()
+    for entry in ("s3/a", "s3/b"):
+        store.entry_state(entry)
+    list(store.attempts())
     data = store.export()
     json.dumps(data, indent=1)  # what 'progress export' does: no RecursionError
     return data
