@@ -99,7 +99,7 @@ class TutorApp(App[None]):
         self._handle_signals = handle_signals
         self.start = start or StartRequest()
         self._notices = list(notices)
-        self._extra_modes: set[str] = set()  # quiz / review modes currently added
+        self._added_mode_names: set[str] = set()  # quiz / review modes added (add_mode), by name
         self.add_mode(LEARN, lambda: MainScreen(tutor))
         theme = tutor.setting(THEME_SETTING)
         if theme in (LIGHT_THEME, DARK_THEME):
@@ -224,19 +224,19 @@ class TutorApp(App[None]):
         """(Re)create ``mode`` with a fresh base screen and switch to it."""
         await self._drop_mode(mode)
         self.add_mode(mode, factory)
-        self._extra_modes.add(mode)
+        self._added_mode_names.add(mode)
         await self.switch_mode(mode)
 
     async def _drop_mode(self, mode: str) -> None:
-        if mode not in self._extra_modes:
+        if mode not in self._added_mode_names:
             return
         if self.current_mode == mode:
             await self.switch_mode(LEARN)
-        self._extra_modes.discard(mode)
+        self._added_mode_names.discard(mode)
         await self.remove_mode(mode)
 
     def _base_screen(self, mode: str) -> Screen | None:
-        if mode not in self._extra_modes:
+        if mode not in self._added_mode_names:
             return None
         try:
             stack = self.get_screen_stack(mode)
