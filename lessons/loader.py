@@ -235,6 +235,9 @@ def load_course_cached(extra_dirs: Iterable[str | Path], cache_dir: str | Path |
 
 # The course as plain values for marshal: each model object as the tuple of its fields.
 _MODELS: dict[str, type] = {cls.__name__: cls for cls in (Topic, Entry, Question, Update, Skipped, Edit)}
+# "@Entry" -> (Entry, its number of fields): positional construction, looked up once per
+# object (the cached course is ~50,000 values; this is half of reading it back).
+_BUILDERS: dict[str, tuple[type, int]] = {"@" + name: (cls, len(fields(cls))) for name, cls in _MODELS.items()}
 
 
 def _plain(value: Any) -> Any:
@@ -247,15 +250,14 @@ def _plain(value: Any) -> Any:
 
 
 def _model(value: Any) -> Any:
-    if isinstance(value, tuple):
-        if len(value) == 2 and isinstance(value[0], str) and value[0].startswith("@"):
-            cls = _MODELS[value[0][1:]]
-            names = [f.name for f in fields(cls)]
+    if type(value) is tuple:
+        if len(value) == 2 and type(value[0]) is str and value[0] in _BUILDERS:
+            cls, size = _BUILDERS[value[0]]
             values = value[1]
-            if len(values) != len(names):
+            if type(values) is not tuple or len(values) != size:
                 raise ValueError(f"a cached {cls.__name__} of another shape")
-            return cls(**{name: _model(v) for name, v in zip(names, values, strict=True)})
-        return tuple(_model(v) for v in value)
+            return cls(*[_model(v) for v in values])
+        return tuple([_model(v) for v in value])
     return value
 
 
