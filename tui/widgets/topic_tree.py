@@ -64,6 +64,7 @@ class TopicTree(Tree[NodeRef]):
         self.guide_depth = 2
         self.auto_expand = False
         self._node_by_id: dict[str, TreeNode[NodeRef]] = {}
+        self._filled: set[str] = set()  # topics whose entries are in the tree
         # Labels are built right the first time: relabelling 600 nodes costs a message each.
         self._learned: set[str] = set(learned)
         self._again: set[str] = set(again)
@@ -74,11 +75,35 @@ class TopicTree(Tree[NodeRef]):
     # ------------------------------------------------------------ building
 
     def _populate(self) -> None:
+        """The topics only: a topic's entries are added when it is first opened (800 nodes
+        built at start-up would delay the first screen, where the tree is often hidden)."""
         for topic in self.course.topics:
-            node = self.root.add(self._topic_label(topic), data=NodeRef("topic", topic.id))
+            node = self.root.add(self._topic_label(topic), data=NodeRef("topic", topic.id), allow_expand=True)
             self._node_by_id[topic.id] = node
+
+    def _fill(self, topic_id: str) -> None:
+        """Add the entries of a topic to its node, once."""
+        if topic_id in self._filled:
+            return
+        self._filled.add(topic_id)
+        topic = self.course.by_topic.get(topic_id)
+        if topic is not None:
+            node = self._node_by_id[topic_id]
             for entry in topic.entries:
                 self._add_entry(node, entry)
+
+    def _entry_node(self, entry_id: str) -> TreeNode[NodeRef] | None:
+        """The node of an entry, its topic filled first; None for an unknown id."""
+        entry = self.course.entries.get(entry_id)
+        if entry is None:
+            return None
+        self._fill(entry.topic_id)
+        return self._node_by_id.get(entry_id)
+
+    def on_tree_node_expanded(self, event: Tree.NodeExpanded[NodeRef]) -> None:
+        ref = event.node.data
+        if ref is not None and ref.kind == "topic":
+            self._fill(ref.id)
 
     def _add_entry(self, parent: TreeNode[NodeRef], entry: Entry) -> None:
         label = self._entry_label(entry)
@@ -131,8 +156,9 @@ class TopicTree(Tree[NodeRef]):
         topics |= {t for t in set(due) | set(self._due) if due.get(t) != self._due.get(t)}
         self._learned, self._again, self._due = learned, again, due
         for entry_id in changed:
-            if entry_id in self.course.entries:
-                self._node_by_id[entry_id].set_label(self._entry_label(self.course.entries[entry_id]))
+            node = self._node_by_id.get(entry_id)  # absent: its topic is not filled yet
+            if node is not None:
+                node.set_label(self._entry_label(self.course.entries[entry_id]))
         for topic_id in topics:
             topic = self.course.by_topic.get(topic_id)
             if topic is not None:
@@ -145,7 +171,9 @@ class TopicTree(Tree[NodeRef]):
             self._learned.add(entry.id)
         elif again:
             self._again.add(entry.id)
-        self._node_by_id[entry.id].set_label(self._entry_label(entry))
+        node = self._node_by_id.get(entry.id)
+        if node is not None:
+            node.set_label(self._entry_label(entry))
         topic = self.course.topic_of(entry)
         self._node_by_id[topic.id].set_label(self._topic_label(topic))
 
@@ -156,7 +184,7 @@ class TopicTree(Tree[NodeRef]):
 
     def reveal(self, entry_id: str) -> None:
         """Expand the path to an entry and put the cursor on it."""
-        node = self._node_by_id.get(entry_id)
+        node = self._entry_node(entry_id)
         if node is None:
             return
         self.current_id = entry_id
@@ -180,6 +208,7 @@ class TopicTree(Tree[NodeRef]):
         if ref is None:
             return
         if ref.kind == "topic":
+            self._fill(ref.id)
             event.node.expand()  # space and left/right fold it again
             self.post_message(self.TopicChosen(ref.id))
         else:
@@ -188,6 +217,8 @@ class TopicTree(Tree[NodeRef]):
     def action_expand_here(self) -> None:
         node = self.cursor_node
         if node is not None and node.allow_expand:
+            if node.data is not None and node.data.kind == "topic":
+                self._fill(node.data.id)
             node.expand()
 
     def action_collapse_here(self) -> None:
