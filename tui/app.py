@@ -100,7 +100,10 @@ class TutorApp(App[None]):
         self.start = start or StartRequest()
         self._notices = list(notices)
         self._added_mode_names: set[str] = set()  # quiz / review modes added (add_mode), by name
-        self.add_mode(LEARN, lambda: MainScreen(tutor))
+        # What the stylesheet was parsed with: see refresh_css().
+        self._css_variables: dict[str, str] | None = None
+        self._css_sources: set[tuple[str, str]] = set()
+        self.add_mode(LEARN, self._new_learn_screen)
         theme = tutor.setting(THEME_SETTING)
         if theme in (LIGHT_THEME, DARK_THEME):
             self.theme = theme
@@ -141,6 +144,33 @@ class TutorApp(App[None]):
             variables = {**variables, **changed}
             self.theme_variables = variables
         return variables
+
+    # ------------------------------------------------------------------ styles
+
+    def _new_learn_screen(self) -> Screen:
+        # The stylesheet is first parsed (lazily) when this screen is registered, right
+        # after this: with these variables, and every source added so far.
+        variables = self.get_css_variables()
+        self.stylesheet.set_variables(variables)
+        self._css_variables, self._css_sources = variables, set(self.stylesheet.source)
+        return MainScreen(self.tutor)
+
+    def refresh_css(self, animate: bool = True) -> None:
+        """Textual re-parses every stylesheet when a mode's screen first appears even when
+        nothing changed that needs it: at start-up a second full parse (~15 ms of the
+        first paint), and again on each switch back to the lessons. Skip the parse (not
+        the restyling) when the variables (theme, colours) are those of the last parse and
+        the only sources added since are widgets' own default CSS, which the stylesheet
+        parses by itself before styling those widgets."""
+        variables = self.get_css_variables()
+        sources = self.stylesheet.source
+        added = sources.keys() - self._css_sources
+        if variables == self._css_variables and all(sources[key].is_defaults for key in added):
+            self._css_sources |= added
+            self.stylesheet.update(self, animate=animate)  # the rest of a refresh: restyle what is mounted
+            return
+        super().refresh_css(animate)
+        self._css_variables, self._css_sources = variables, set(self.stylesheet.source)
 
     # ------------------------------------------------------------------ start-up
 

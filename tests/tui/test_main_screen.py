@@ -405,3 +405,30 @@ async def test_the_welcome_is_short_in_a_small_window(make_app) -> None:
         assert toasts and all(toast.region.height <= 4 for toast in toasts), [t.region for t in toasts]
         widget, _ = app.screen.get_widget_at(2, 6)
         assert not isinstance(widget, TooSmall)
+
+
+async def test_stylesheet_parsed_again_only_when_something_changed(make_app, until, monkeypatch) -> None:
+    """Start-up and a quiz opened and left do not re-parse the stylesheet; a theme change does."""
+    from textual.css.stylesheet import Stylesheet
+
+    from tui.screens.quiz import QuizScreen
+
+    reparses: list[int] = []
+    original = Stylesheet.reparse
+
+    def counting(self: Stylesheet) -> None:
+        reparses.append(1)
+        original(self)
+
+    monkeypatch.setattr(Stylesheet, "reparse", counting)
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        before = app.screen.styles.background
+        await pilot.press("q")
+        await until(pilot, lambda: isinstance(app.screen, QuizScreen))
+        await pilot.press("l")
+        await until(pilot, lambda: isinstance(app.screen, MainScreen))
+        assert reparses == []
+        await pilot.press("ctrl+t")
+        await until(pilot, lambda: bool(reparses) and app.screen.styles.background != before)
