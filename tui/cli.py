@@ -33,7 +33,9 @@ from tui.commandline import (
 QUIZ_MODES = ("topic", "mixed", "mistakes", "exam", "due")
 
 
-def build_parser() -> Parser:
+def build_parser(*, commands: bool = True) -> Parser:
+    """The whole command line; ``commands=False``: only the options of the app itself, all
+    a bare ``awstutor`` needs (the subcommands' parsers cost ~5 ms of the first screen)."""
     parser = Parser(
         prog="awstutor",
         description="A terminal tutor for the AWS Certified Developer - Associate course. "
@@ -46,6 +48,8 @@ def build_parser() -> Parser:
         action="store_true",
         help="line mode: numbered prompts on stdin/stdout, no full screen (the default when TERM=dumb)",
     )
+    if not commands:
+        return parser
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=Parser)
 
     def command(name: str, help: str, run: Callable[[argparse.Namespace], int]) -> Parser:
@@ -372,6 +376,19 @@ def shadowed() -> str | None:
     return None
 
 
+def _only_app_options(argv: Sequence[str]) -> bool:
+    """Does ``argv`` hold only the app's own options (no subcommand, no help, no version)?"""
+    needs_value = False
+    for arg in argv:
+        if needs_value:
+            needs_value = False
+        elif arg in ("--data-dir", "--lessons"):
+            needs_value = True
+        elif arg not in ("--ascii", "--plain") and not arg.startswith(("--data-dir=", "--lessons=")):
+            return False
+    return not needs_value
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     streams = sys.stdout, sys.stderr
     try:
@@ -379,7 +396,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         if clash:
             warn(clash)
             return EXIT_FAIL
-        args = build_parser().parse_args(argv)
+        arguments = sys.argv[1:] if argv is None else list(argv)
+        args = build_parser(commands=not _only_app_options(arguments)).parse_args(arguments)
         from tui.terminal import AsciiWriter, detect
 
         args.terminal = detect(ascii=args.ascii, plain=args.plain)

@@ -194,3 +194,48 @@ def test_what_the_user_typed_is_never_echoed_with_control_characters(cli) -> Non
     long = cli("lookup", "x" * 100_000)
     assert long.returncode == 2
     assert "at most 500" in long.stderr
+
+
+def _number(text: str) -> int:
+    return int(text.replace(",", ""))
+
+
+def test_readme_figures_match_topics_json(cli) -> None:
+    """The README's opening paragraph quotes the course's size: it must be today's."""
+    totals = json.loads(cli("topics", "--json").stdout)["totals"]
+    intro = " ".join((ROOT / "README.md").read_text(encoding="utf-8").split("## Install")[0].split())
+    found = re.search(
+        r"(\d+) topics and ([\d,]+) entries \(([\d,]+) from the notes, ([\d,]+) added .*?"
+        r"([\d,]+) written quiz questions \(([\d,]+) of them exam-style scenarios\)",
+        intro,
+    )
+    assert found, "the README's opening paragraph no longer states the course's size"
+    topics, entries, from_notes, added, questions, scenarios = map(_number, found.groups())
+    assert topics == TOPICS
+    assert entries == totals["entries"]
+    assert added == totals["added_entries"]
+    assert from_notes == totals["entries"] - totals["added_entries"]
+    assert questions == totals["questions"]
+    assert scenarios == totals["scenarios"]
+
+
+@pytest.mark.parametrize(
+    "argv", [[], ["--ascii"], ["--data-dir", "topics", "--plain"], ["--lessons=a", "--lessons", "b", "--data-dir=d"]]
+)
+def test_bare_awstutor_parses_as_the_whole_parser_would(argv: list[str]) -> None:
+    from tui.cli import _only_app_options, build_parser
+
+    assert _only_app_options(argv)
+    short = vars(build_parser(commands=False).parse_args(argv))
+    full = vars(build_parser().parse_args(argv))
+    assert full.pop("command") is None
+    assert short == full
+
+
+@pytest.mark.parametrize(
+    "argv", [["topics"], ["--data-dir"], ["-h"], ["--version"], ["--data-dir", "x", "lookup", "sqs"], ["--asci"]]
+)
+def test_anything_else_gets_the_whole_parser(argv: list[str]) -> None:
+    from tui.cli import _only_app_options
+
+    assert not _only_app_options(argv)
