@@ -210,6 +210,14 @@ class Course:
     def topic_of(self, entry: Entry) -> Topic:
         return self.by_topic[entry.topic_id]
 
+    def next_topic(self, topic_id: str) -> Topic | None:
+        """The topic after ``topic_id`` in course order (None after the last, or for an unknown id)."""
+        ids = [t.id for t in self.topics]
+        if topic_id not in ids:
+            return None
+        position = ids.index(topic_id)
+        return self.topics[position + 1] if position + 1 < len(self.topics) else None
+
     def reading_order(self, topic_id: str) -> list[Entry]:
         """The entries of a topic as a guided lesson steps through them."""
         return list(self.by_topic[topic_id].walk())

@@ -120,6 +120,16 @@ def format_clock(seconds: float) -> str:
     return f"{seconds // 60}:{seconds % 60:02d} left"
 
 
+def duration_text(seconds: float) -> str:
+    """How long a quiz took, as its results show it: ``1 h 05 min``, ``4 min 09 s``, ``37 s``."""
+    seconds = int(round(seconds))
+    if seconds >= 3600:
+        return f"{seconds // 3600} h {seconds % 3600 // 60:02d} min"
+    if seconds >= 60:
+        return f"{seconds // 60} min {seconds % 60:02d} s"
+    return f"{seconds} s"
+
+
 # --------------------------------------------------------------------------- the session
 
 

@@ -4,6 +4,12 @@ from __future__ import annotations
 
 from textual.binding import Binding, BindingType
 
+# A priority binding: "=" is never part of an answer, so it opens the calculator even from
+# an answer box, where every other printable key is typed (the quiz and review screens).
+CALCULATOR = Binding(
+    "equals_sign", "app.toggle_calculator", "Calc", priority=True, tooltip="Calculator (also from an answer box)"
+)
+
 
 def as_binding(item: BindingType) -> Binding:
     """A ``BINDINGS`` item (a :class:`Binding` or a ``(key, action[, description])`` tuple) as a Binding."""

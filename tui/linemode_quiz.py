@@ -15,7 +15,7 @@ from lessons.blueprint import PASS_SCORE
 from lessons.markup import plain
 from lessons.model import Entry
 from lessons.quiz import MODE_TITLES, QuizItem
-from lessons.session import AnswerRejected, Attempt, QuizSession, check_response, format_clock
+from lessons.session import AnswerRejected, Attempt, QuizSession, check_response, duration_text, format_clock
 from progress.scheduler import AGAIN, EASY, GOOD, HARD, RATING_NAMES, ReviewQueue, rating_for_answer
 from progress.store import ProgressError
 from tui.commandline import printable
@@ -390,12 +390,3 @@ def answer_text(given: Any) -> str:
     if isinstance(given, float) and given.is_integer():
         return str(int(given))
     return plain(str(given))
-
-
-def duration_text(seconds: float) -> str:
-    seconds = int(round(seconds))
-    if seconds >= 3600:
-        return f"{seconds // 3600} h {seconds % 3600 // 60:02d} min"
-    if seconds >= 60:
-        return f"{seconds // 60} min {seconds % 60:02d} s"
-    return f"{seconds} s"

@@ -128,6 +128,10 @@ def test_extra_folder_adds_topics_after_builtin(tmp_path: Path) -> None:
     assert result.problems == []
     assert result.course.topics[-1].id == "widgets"
     assert result.course.topic("iam-ec2") is not None
+    course = result.course
+    assert course.next_topic(course.topics[-2].id) is course.topics[-1]
+    assert course.next_topic("widgets") is None  # the last
+    assert course.next_topic("no-such-topic") is None
 
 
 # ---------------------------------------------------------------- broken files

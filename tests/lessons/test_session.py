@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 
 from lessons.model import Question
 from lessons.quiz import Quiz, QuizItem, QuizSpec
-from lessons.session import AnswerRejected, QuizSession, format_clock, numeric_problem
+from lessons.session import AnswerRejected, QuizSession, duration_text, format_clock, numeric_problem
 
 
 def question(slug: str, qtype: str, answer, choices: tuple[str, ...] = (), prompt: str = "?") -> Question:
@@ -169,6 +169,12 @@ def test_clock_counts_minutes_above_ten_minutes() -> None:
     assert format_clock(600) == "10:00 left"
     assert format_clock(59) == "0:59 left"
     assert format_clock(-5) == "0:00 left"
+
+
+def test_duration_of_a_quiz() -> None:
+    assert duration_text(37.4) == "37 s"
+    assert duration_text(249) == "4 min 09 s"
+    assert duration_text(3900) == "1 h 05 min"
 
 
 # ---------------------------------------------------------------- snapshots

@@ -275,11 +275,7 @@ class MainScreen(Screen[None]):
         )
 
     def _next_topic(self) -> Topic | None:
-        topics = self.tutor.course.topics
-        if self.topic is None:
-            return None
-        position = next(i for i, t in enumerate(topics) if t.id == self.topic.id)
-        return topics[position + 1] if position + 1 < len(topics) else None
+        return self.tutor.course.next_topic(self.topic.id) if self.topic is not None else None
 
     def open_entry(self, entry_id: str) -> None:
         entry = self.tutor.course.entry(entry_id)

@@ -25,6 +25,7 @@ from textual.widgets import Footer, Input
 
 from lessons.quiz import MODE_TITLES
 from lessons.session import AnswerRejected, QuizSession, format_clock
+from tui.keys import CALCULATOR
 from tui.messages import OpenEntry, ToLessons
 from tui.tutor import SaveFailed
 from tui.widgets.question import QuestionView
@@ -52,15 +53,7 @@ class QuizScreen(Screen[None]):
         Binding("j", "jump", "Jump", tooltip="Exam: list the questions and their state, jump to one"),
         Binding("q", "finish", "End exam", tooltip="Exam: finish and see the score"),
         Binding("l", "leave", "Lessons", tooltip="Back to the lessons (the quiz waits: z resumes it)"),
-        # A priority binding: "=" is never part of an answer, so it opens the calculator even
-        # from an answer box, where every other printable key is typed.
-        Binding(
-            "equals_sign",
-            "app.toggle_calculator",
-            "Calc",
-            priority=True,
-            tooltip="Calculator (also from an answer box)",
-        ),
+        CALCULATOR,  # "=": also from an answer box
         Binding("question_mark", "app.help", "Help", show=False, tooltip="All keys"),
         # Esc then a letter typed quickly reaches us as alt+letter (tmux holds Esc for its
         # escape-time): the same action, straight from the answer box.

@@ -18,21 +18,12 @@ from textual.widgets.option_list import Option
 
 from lessons import blueprint, markup
 from lessons.quiz import MODE_TITLES, QuizItem, scaled_score
-from lessons.session import QuizSession
+from lessons.session import QuizSession, duration_text
 from tui.messages import OpenEntry
 from tui.widgets.status import StatusBar, TooSmall
 
 if TYPE_CHECKING:
     from tui.tutor import Tutor
-
-
-def duration_text(seconds: float) -> str:
-    seconds = int(round(seconds))
-    if seconds >= 3600:
-        return f"{seconds // 3600} h {seconds % 3600 // 60:02d} min"
-    if seconds >= 60:
-        return f"{seconds // 60} min {seconds % 60:02d} s"
-    return f"{seconds} s"
 
 
 def breakdown(session: QuizSession, key) -> list[tuple[str, int, int]]:

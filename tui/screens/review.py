@@ -24,6 +24,7 @@ from lessons.quiz import QuizItem
 from lessons.session import AnswerRejected, Attempt, check_response
 from progress.scheduler import AGAIN, EASY, GOOD, HARD, RATING_NAMES, ReviewQueue
 from progress.store import ProgressError
+from tui.keys import CALCULATOR
 from tui.messages import CloseReview, OpenEntry, ToLessons
 from tui.tutor import SaveFailed
 from tui.widgets.lesson import Bullet, render_markup
@@ -48,13 +49,7 @@ class ReviewScreen(Screen[None]):
         Binding("i", "to_box", "Type", tooltip="Back into the answer box"),
         Binding("o", "open_entry", "Open entry", tooltip="Open the card's entry in the lesson pane"),
         Binding("l", "leave", "Lessons", tooltip="Back to the lessons (the review waits)"),
-        Binding(
-            "equals_sign",
-            "app.toggle_calculator",
-            "Calc",
-            priority=True,
-            tooltip="Calculator (also from an answer box)",
-        ),
+        CALCULATOR,
         Binding("question_mark", "app.help", "Help", show=False),
     ]
 
