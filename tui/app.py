@@ -314,7 +314,7 @@ class TutorApp(App[None]):
 
         def decided(key: str | None) -> None:
             if key == "r":
-                self.run_worker(self.switch_mode(QUIZ))
+                self.switch_mode(QUIZ)  # switches now; the mount need not be awaited
             elif key == "n":
                 self._new_quiz(mode, topics, domain)
 
@@ -367,7 +367,7 @@ class TutorApp(App[None]):
 
     def action_resume_quiz(self) -> None:
         if self.quiz_in_progress() is not None:
-            self.run_worker(self.switch_mode(QUIZ))
+            self.switch_mode(QUIZ)  # switches now; the mount need not be awaited
             return
         session = self.tutor.saved_quiz()
         if session is None:
